@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcoap module init/exit and per-netns state.
+ *
+ * At load, endpoints are opened in the initial network namespace on
+ * addr4:port and [addr6]:port (module parameters).  Every namespace gets
+ * its counters; namespace exit and module unload close the endpoints.
+ */
+#include <linux/inet.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <net/netns/generic.h>
+
+#include "kcoap.h"
+#include <uapi/linux/coap.h>
+
+static ushort port = COAP_DEFAULT_PORT;
+module_param(port, ushort, 0444);
+MODULE_PARM_DESC(port, "UDP port of the endpoints opened at load (default 5683, 0 opens none)");
+
+static char *addr4 = "0.0.0.0";
+module_param(addr4, charp, 0444);
+MODULE_PARM_DESC(addr4, "IPv4 address to bind at load (default 0.0.0.0; empty: no IPv4 endpoint)");
+
+static char *addr6 = "::";
+module_param(addr6, charp, 0444);
+MODULE_PARM_DESC(addr6, "IPv6 address to bind at load (default ::; empty: no IPv6 endpoint)");
+
+unsigned int kcoap_net_id __read_mostly;
+
+static int __net_init kcoap_net_init(struct net *net)
+{
+	struct kcoap_net *kn = kcoap_pernet(net);
+
+	kn->net = net;
+	mutex_init(&kn->lock);
+	INIT_LIST_HEAD(&kn->endpoints);
+	return kcoap_stats_init(kn);
+}
+
+static void __net_exit kcoap_net_exit(struct net *net)
+{
+	struct kcoap_net *kn = kcoap_pernet(net);
+
+	kcoap_endpoints_close_all(kn);
+	kcoap_stats_exit(kn);
+}
+
+static struct pernet_operations kcoap_net_ops = {
+	.init = kcoap_net_init,
+	.exit = kcoap_net_exit,
+	.id = &kcoap_net_id,
+	.size = sizeof(struct kcoap_net),
+};
+
+/* Parse the load-time addresses into sockaddrs; false if none is wanted. */
+static int kcoap_param_addr(const char *s, int family,
+			    struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (!s || !*s || !port)
+		return 0;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		if (!in4_pton(s, -1, (u8 *)&sin->sin_addr, -1, NULL))
+			return -EINVAL;
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		if (!in6_pton(s, -1, (u8 *)&sin6->sin6_addr, -1, NULL))
+			return -EINVAL;
+	}
+	return 1;
+}
+
+static int kcoap_open_initial(void)
+{
+	struct kcoap_net *kn = kcoap_pernet(&init_net);
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct sockaddr_storage ss;
+	struct kcoap_endpoint *ep;
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		const char *s = families[i] == AF_INET ? addr4 : addr6;
+
+		err = kcoap_param_addr(s, families[i], &ss);
+		if (err < 0) {
+			pr_err("coap: cannot parse address '%s'\n", s);
+			return err;
+		}
+		if (!err || (families[i] == AF_INET6 && !IS_ENABLED(CONFIG_IPV6)))
+			continue;
+		ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss);
+		if (IS_ERR(ep)) {
+			pr_err("coap: cannot open endpoint %pISpc: %ld\n", &ss,
+			       PTR_ERR(ep));
+			return PTR_ERR(ep);
+		}
+		pr_info("coap: endpoint %pISpc\n", &ss);
+	}
+	return 0;
+}
+
+static int __init kcoap_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&kcoap_net_ops);
+	if (err)
+		return err;
+	err = kcoap_open_initial();
+	if (err) {
+		/* pernet exit closes whatever did open */
+		unregister_pernet_subsys(&kcoap_net_ops);
+		return err;
+	}
+	return 0;
+}
+
+static void __exit kcoap_exit(void)
+{
+	unregister_pernet_subsys(&kcoap_net_ops);
+}
+
+module_init(kcoap_init);
+module_exit(kcoap_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("CoAP (RFC 7252) messaging layer");
+MODULE_AUTHOR("kcoap developers");

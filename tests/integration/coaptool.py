@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Raw CoAP test client for kcoap's integration tests.
+
+Builds exact datagrams (well-formed or not), sends them over UDP and reports
+what came back, so tests can check the module byte for byte.  Independent
+of the module's codec on purpose: it is written from RFC 7252 directly.
+
+  coaptool.py req HOST PORT [--type con|non] [--code 0.01] [--path a/b]
+                            [--opt NUM=HEX] [--payload TEXT] [--mid N]
+  coaptool.py raw HOST PORT HEX          send HEX, print the reply (or none)
+  coaptool.py fuzz HOST PORT COUNT SEED  send COUNT random/mutated datagrams
+  coaptool.py stats                      /proc/net/coap_stats as JSON
+
+Replies are printed as one JSON object per line.  Exit status: 0 when a
+reply arrived (or none was expected), 1 on a timeout, 2 on bad usage.
+"""
+import json
+import os
+import random
+import socket
+import sys
+import time
+
+TYPES = {"con": 0, "non": 1, "ack": 2, "rst": 3}
+TYPE_NAMES = {v: k.upper() for k, v in TYPES.items()}
+
+
+def ext(v):
+    """(nibble, extension bytes) for an option delta or length."""
+    if v < 13:
+        return v, b""
+    if v < 269:
+        return 13, bytes([v - 13])
+    return 14, (v - 269).to_bytes(2, "big")
+
+
+def build(mtype, code, mid, token=b"", opts=(), payload=b""):
+    out = bytearray([0x40 | (mtype << 4) | len(token), code,
+                     mid >> 8, mid & 0xFF])
+    out += token
+    prev = 0
+    for num, val in sorted(opts, key=lambda o: o[0]):
+        dn, de = ext(num - prev)
+        ln, le = ext(len(val))
+        out.append((dn << 4) | ln)
+        out += de + le + val
+        prev = num
+    if payload:
+        out.append(0xFF)
+        out += payload
+    return bytes(out)
+
+
+def parse(data):
+    """Parse a datagram; returns a dict or raises ValueError."""
+    if len(data) < 4 or data[0] >> 6 != 1:
+        raise ValueError("bad header")
+    tkl = data[0] & 0xF
+    if tkl > 8 or len(data) < 4 + tkl:
+        raise ValueError("bad token")
+    msg = {
+        "type": TYPE_NAMES[(data[0] >> 4) & 3],
+        "code": "%d.%02d" % (data[1] >> 5, data[1] & 0x1F),
+        "mid": (data[2] << 8) | data[3],
+        "token": data[4:4 + tkl].hex(),
+        "options": [],
+        "payload": "",
+    }
+    i, num = 4 + tkl, 0
+    while i < len(data) and data[i] != 0xFF:
+        b = data[i]
+        i += 1
+        vals = []
+        for nib in (b >> 4, b & 0xF):
+            if nib == 13:
+                vals.append(13 + data[i])
+                i += 1
+            elif nib == 14:
+                vals.append(269 + int.from_bytes(data[i:i + 2], "big"))
+                i += 2
+            elif nib == 15:
+                raise ValueError("nibble 15")
+            else:
+                vals.append(nib)
+        num += vals[0]
+        val = data[i:i + vals[1]]
+        if len(val) != vals[1]:
+            raise ValueError("truncated option")
+        i += vals[1]
+        msg["options"].append([num, val.hex()])
+    if i < len(data):
+        if i + 1 == len(data):
+            raise ValueError("marker without payload")
+        msg["payload"] = data[i + 1:].decode("utf-8", "replace")
+    return msg
+
+
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def exchange(host, port, data, timeout=2.0, expect=True):
+    s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    s.sendto(data, (host, port))
+    try:
+        reply, _ = s.recvfrom(65535)
+    except socket.timeout:
+        return None
+    finally:
+        s.close()
+    return reply
+
+
+def parse_code(text):
+    c, d = text.split(".")
+    return (int(c) << 5) | int(d)
+
+
+def cmd_req(args):
+    host, port = args[0], int(args[1])
+    mtype, code, mid = 0, 1, random.randrange(65536)
+    token, opts, payload, timeout = os.urandom(4), [], b"", 2.0
+    it = iter(args[2:])
+    for a in it:
+        if a == "--type":
+            mtype = TYPES[next(it)]
+        elif a == "--code":
+            code = parse_code(next(it))
+        elif a == "--mid":
+            mid = int(next(it))
+        elif a == "--token":
+            token = bytes.fromhex(next(it))
+        elif a == "--path":
+            for seg in next(it).split("/"):
+                if seg:
+                    opts.append((11, seg.encode()))
+        elif a == "--query":
+            opts.append((15, next(it).encode()))
+        elif a == "--opt":
+            num, val = next(it).split("=", 1)
+            opts.append((int(num), bytes.fromhex(val)))
+        elif a == "--payload":
+            payload = next(it).encode()
+        elif a == "--timeout":
+            timeout = float(next(it))
+        else:
+            sys.exit("coaptool: unknown argument %s" % a)
+    data = build(mtype, code, mid, token, opts, payload)
+    return report(exchange(host, port, data, timeout), mid)
+
+
+def report(reply, mid=None):
+    if reply is None:
+        print(json.dumps({"reply": None}))
+        return 1
+    try:
+        msg = parse(reply)
+    except ValueError as e:
+        msg = {"malformed": str(e), "hex": reply.hex()}
+    if mid is not None:
+        msg["sent_mid"] = mid
+    print(json.dumps(msg))
+    return 0
+
+
+def mutate(rng, seeds):
+    """A random datagram: pure noise, or a valid message with damage."""
+    if rng.random() < 0.3:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(0, 64)))
+    d = bytearray(rng.choice(seeds))
+    for _ in range(rng.randrange(1, 5)):
+        op = rng.randrange(5)
+        if op == 0 and d:
+            d[rng.randrange(len(d))] = rng.randrange(256)
+        elif op == 1 and d:
+            del d[rng.randrange(len(d)):]
+        elif op == 2:
+            d.insert(rng.randrange(len(d) + 1), rng.randrange(256))
+        elif op == 3 and d:
+            d[rng.randrange(len(d))] ^= 1 << rng.randrange(8)
+        else:
+            d += bytes([rng.choice((0xFF, 0xDD, 0xEE, 0xD0, 0xE0, 0xF0))])
+    return bytes(d)
+
+
+def fuzz_seeds():
+    return [
+        build(0, 1, 1, b"ab", [(11, b".well-known"), (11, b"core")]),
+        build(1, 1, 2, b"", [(11, b"x")]),
+        build(0, 0, 3),
+        build(0, 2, 4, b"12345678", [(12, b"\x00"), (60, b"\x10")], b"hi"),
+        build(0, 0x45, 5, b"t", [(14, b"\x3c")], b"payload"),
+        build(0, 1, 6, b"", [(269, b"x" * 13), (300, b"y" * 270)]),
+        build(2, 0, 7),
+        build(3, 0, 8),
+    ]
+
+
+def cmd_fuzz(args):
+    host, port, count, seed = args[0], int(args[1]), int(args[2]), int(args[3])
+    rng = random.Random(seed)
+    seeds = fuzz_seeds()
+    s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+    s.setblocking(False)
+    replies = {"RST": 0, "ACK": 0, "NON": 0, "CON": 0, "malformed": 0}
+    sent = 0
+
+    def drain():
+        while True:
+            try:
+                r, _ = s.recvfrom(65535)
+            except BlockingIOError:
+                return
+            try:
+                replies[parse(r)["type"]] += 1
+            except ValueError:
+                replies["malformed"] += 1
+
+    for i in range(count):
+        s.sendto(mutate(rng, seeds), (host, port))
+        sent += 1
+        if i % 64 == 63:
+            time.sleep(0.002)  # stay within the socket buffers
+            drain()
+    deadline = time.time() + 2.0
+    while time.time() < deadline:
+        drain()
+        time.sleep(0.05)
+    print(json.dumps({"sent": sent, "replies": replies}))
+    return 0
+
+
+def read_stats():
+    stats = {}
+    with open("/proc/net/coap_stats") as f:
+        for line in f:
+            k, v = line.split()
+            stats[k] = int(v)
+    return stats
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "req":
+        return cmd_req(args)
+    if cmd == "raw":
+        return report(exchange(args[0], int(args[1]), bytes.fromhex(args[2]),
+                               float(args[3]) if len(args) > 3 else 1.0))
+    if cmd == "fuzz":
+        return cmd_fuzz(args)
+    if cmd == "stats":
+        print(json.dumps(read_stats()))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

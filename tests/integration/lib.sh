@@ -1,0 +1,47 @@
+# Helpers for integration tests that run inside the UML test kernel
+# (through scripts/uml-run).  Each check prints "ok - NAME" or
+# "not ok - NAME"; finish prints the count and sets the exit status.
+# shellcheck shell=bash
+
+T_PASS=0
+T_FAIL=0
+TOP=${KCOAP_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+COAPTOOL="python3 $TOP/tests/integration/coaptool.py"
+PORT=${PORT:-5683}
+
+ok() { echo "ok - $1"; T_PASS=$((T_PASS + 1)); }
+not_ok() { echo "not ok - $1"; T_FAIL=$((T_FAIL + 1)); }
+
+# check NAME CMD...: passes when CMD exits 0
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# expect NAME JSON JQ-FILTER: passes when the filter yields true
+expect() {
+	local name=$1 json=$2 filter=$3
+	if [ "$(jq -r "$filter" <<<"$json" 2>/dev/null)" = true ]; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "#   got: $json"
+		echo "#   wanted: $filter"
+	fi
+}
+
+stat() { awk -v k="$1" '$1 == k { print $2 }' /proc/net/coap_stats; }
+
+# Sum of the outcome counters must equal rx_datagrams (see stats.h).
+stats_balanced() {
+	awk '$1 == "rx_datagrams" { rx = $2 }
+	     $1 == "rx_requests" || $1 == "rx_pings" || $1 ~ /^drop_/ { s += $2 }
+	     END { if (rx != s) { print "# rx_datagrams " rx " != outcomes " s; exit 1 } }' \
+		/proc/net/coap_stats
+}
+
+finish() {
+	echo "# $T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" = 0 ]
+}
