@@ -105,7 +105,8 @@ def exchange(host, port, data, timeout=2.0, expect=True):
     s.sendto(data, (host, port))
     try:
         reply, _ = s.recvfrom(65535)
-    except socket.timeout:
+    except (socket.timeout, ConnectionRefusedError):
+        # nothing answered, or ICMP port unreachable: no CoAP reply either way
         return None
     finally:
         s.close()
