@@ -13,13 +13,16 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
 #endif
+
+/* message types, method codes, option numbers: the uapi is the one source */
+#include <uapi/linux/coap.h>
 
 #define COAP_VERSION		1
 #define COAP_HDR_LEN		4
@@ -28,13 +31,6 @@ typedef uint32_t u32;
 #define COAP_MAX_OPT_NUM	65535
 /* 14 in a nibble means 269 plus a 16-bit extension */
 #define COAP_MAX_OPT_EXT	(269 + 65535)
-
-enum coap_type {
-	COAP_TYPE_CON = 0,
-	COAP_TYPE_NON = 1,
-	COAP_TYPE_ACK = 2,
-	COAP_TYPE_RST = 3,
-};
 
 #define COAP_CODE(c, d)		((u8)(((c) << 5) | (d)))
 #define COAP_CODE_CLASS(code)	((code) >> 5)

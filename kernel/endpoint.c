@@ -5,6 +5,7 @@
  * hands it to the UDP tunnel transmit helpers instead of sendmsg (which
  * may sleep).
  */
+#include <linux/file.h>
 #include <linux/inetdevice.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -22,13 +23,64 @@
 #define KCOAP_TX_HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
 			   sizeof(struct udphdr))
 
-struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
-					   const struct sockaddr *addr)
+static bool kcoap_addr_eq(const struct sockaddr_storage *a,
+			  const struct sockaddr *b)
+{
+	if (a->ss_family != b->sa_family)
+		return false;
+	if (b->sa_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	} else {
+		const struct sockaddr_in6 *x = (const void *)a;
+		const struct sockaddr_in6 *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       ipv6_addr_equal(&x->sin6_addr, &y->sin6_addr);
+	}
+}
+
+/* Caller holds kn->lock. */
+static struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
+						  const struct sockaddr *addr)
+{
+	struct kcoap_endpoint *ep;
+
+	lockdep_assert_held(&kn->lock);
+	list_for_each_entry(ep, &kn->endpoints, node)
+		if (kcoap_addr_eq(&ep->bound, addr))
+			return ep;
+	return NULL;
+}
+
+static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
+{
+	struct kcoap_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+
+	if (!ep)
+		return NULL;
+	ep->kn = kn;
+	/* section 4.4: start MIDs at a random value */
+	atomic_set(&ep->next_mid, get_random_u32());
+	return ep;
+}
+
+static void kcoap_endpoint_hook(struct kcoap_endpoint *ep)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
+		.sk_user_data = ep,
 		.encap_type = 1,
 		.encap_rcv = kcoap_udp_recv,
 	};
+
+	setup_udp_tunnel_sock(ep->kn->net, ep->sock, &tcfg);
+}
+
+struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
+					   const struct sockaddr *addr)
+{
 	struct udp_port_cfg ucfg = {};
 	struct kcoap_endpoint *ep;
 	struct socket *sock;
@@ -51,46 +103,132 @@ struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 		return ERR_PTR(-EAFNOSUPPORT);
 	}
 
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	ep = kcoap_endpoint_alloc(kn);
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
-	ep->kn = kn;
 	memcpy(&ep->bound, addr, addr->sa_family == AF_INET ?
 	       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-	/* section 4.4: start MIDs at a random value */
-	atomic_set(&ep->next_mid, get_random_u32());
-
-	err = udp_sock_create(kn->net, &ucfg, &sock);
-	if (err) {
-		kfree(ep);
-		return ERR_PTR(err);
-	}
-	ep->sock = sock;
-	tcfg.sk_user_data = ep;
-	setup_udp_tunnel_sock(kn->net, sock, &tcfg);
 
 	mutex_lock(&kn->lock);
+	if (kcoap_endpoint_find(kn, addr)) {
+		err = -EEXIST;
+		goto fail;
+	}
+	err = udp_sock_create(kn->net, &ucfg, &sock);
+	if (err)
+		goto fail;
+	ep->sock = sock;
+	kcoap_endpoint_hook(ep);
 	list_add_tail_rcu(&ep->node, &kn->endpoints);
 	mutex_unlock(&kn->lock);
 	return ep;
+fail:
+	mutex_unlock(&kn->lock);
+	kfree(ep);
+	return ERR_PTR(err);
+}
+
+/*
+ * Take over a bound UDP socket from userspace.  The endpoint holds a
+ * reference to its file, so the socket outlives the caller's descriptor;
+ * closing the endpoint unhooks it and drops that reference.
+ */
+struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
+{
+	struct kcoap_endpoint *ep;
+	struct socket *sock;
+	struct sock *sk;
+	int err, len;
+
+	sock = sockfd_lookup(fd, &err);
+	if (!sock)
+		return ERR_PTR(err);
+	sk = sock->sk;
+	err = -EPROTOTYPE;
+	if (sk->sk_protocol != IPPROTO_UDP || sk->sk_type != SOCK_DGRAM ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		goto put;
+	err = -EXDEV;
+	if (!net_eq(sock_net(sk), kn->net))
+		goto put;
+	err = -ENOMEM;
+	ep = kcoap_endpoint_alloc(kn);
+	if (!ep)
+		goto put;
+	ep->adopted = true;
+	ep->sock = sock;
+	len = kernel_getsockname(sock, (struct sockaddr *)&ep->bound);
+
+	mutex_lock(&kn->lock);
+	lock_sock(sk);
+	err = -EBUSY;
+	if (sk->sk_user_data || udp_sk(sk)->encap_type)
+		goto unlock;
+	err = -EINVAL;
+	if (len < 0 || !inet_sk(sk)->inet_num)	/* must be bound */
+		goto unlock;
+	err = -EEXIST;
+	if (kcoap_endpoint_find(kn, (struct sockaddr *)&ep->bound))
+		goto unlock;
+	release_sock(sk);
+	kcoap_endpoint_hook(ep);
+	list_add_tail_rcu(&ep->node, &kn->endpoints);
+	mutex_unlock(&kn->lock);
+	/* keep the file (and so the socket); drop the lookup's reference */
+	get_file(sock->file);
+	sockfd_put(sock);
+	return ep;
+unlock:
+	release_sock(sk);
+	mutex_unlock(&kn->lock);
+	kfree(ep);
+put:
+	sockfd_put(sock);
+	return ERR_PTR(err);
+}
+
+/* Give an adopted socket back in the state we found it. */
+static void kcoap_endpoint_unhook(struct kcoap_endpoint *ep)
+{
+	struct sock *sk = ep->sock->sk;
+
+	lock_sock(sk);
+	udp_sk(sk)->encap_type = 0;
+	udp_sk(sk)->encap_rcv = NULL;
+	rcu_assign_sk_user_data(sk, NULL);
+	release_sock(sk);
+	synchronize_rcu();
+	fput(ep->sock->file);
 }
 
 /* Caller holds kn->lock. */
 static void kcoap_endpoint_destroy(struct kcoap_endpoint *ep)
 {
+	struct kcoap_net *kn = ep->kn;
+
+	lockdep_assert_held(&kn->lock);
 	list_del_rcu(&ep->node);
-	/* clears sk_user_data and waits for receivers in an RCU grace period */
-	udp_tunnel_sock_release(ep->sock);
+	kcoap_requests_purge(kn, NULL, NULL, ep);
+	WRITE_ONCE(ep->dead, true);
+	/* both wait for an RCU grace period: receivers and senders are done */
+	if (ep->adopted)
+		kcoap_endpoint_unhook(ep);
+	else
+		udp_tunnel_sock_release(ep->sock);
 	kfree(ep);
 }
 
-void kcoap_endpoint_close(struct kcoap_endpoint *ep)
+int kcoap_endpoint_close_addr(struct kcoap_net *kn,
+			      const struct sockaddr *addr)
 {
-	struct kcoap_net *kn = ep->kn;
+	struct kcoap_endpoint *ep;
 
 	mutex_lock(&kn->lock);
-	kcoap_endpoint_destroy(ep);
+	ep = kcoap_endpoint_find(kn, addr);
+	if (ep)
+		kcoap_endpoint_destroy(ep);
 	mutex_unlock(&kn->lock);
+	return ep ? 0 : -ENOENT;
 }
 
 void kcoap_endpoints_close_all(struct kcoap_net *kn)
@@ -101,6 +239,27 @@ void kcoap_endpoints_close_all(struct kcoap_net *kn)
 	list_for_each_entry_safe(ep, tmp, &kn->endpoints, node)
 		kcoap_endpoint_destroy(ep);
 	mutex_unlock(&kn->lock);
+}
+
+void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
+			    __be16 port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (peer->family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = port;
+		sin->sin_addr.s_addr = local ? peer->local.v4 : peer->addr.v4;
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = port;
+		sin6->sin6_addr = local ? peer->local.v6 : peer->addr.v6;
+		if (ipv6_addr_type(&sin6->sin6_addr) & IPV6_ADDR_LINKLOCAL)
+			sin6->sin6_scope_id = peer->ifindex;
+	}
 }
 
 static int kcoap_send4(struct sock *sk, struct sk_buff *skb,
@@ -175,7 +334,7 @@ int kcoap_endpoint_send(struct kcoap_endpoint *ep,
 	int err;
 
 	len = coap_msg_size(msg);
-	if (len < 0 || len > IP_MAX_MTU) {
+	if (len < 0 || len > KCOAP_MAX_DATAGRAM) {
 		err = -EMSGSIZE;
 		goto fail;
 	}

@@ -6,24 +6,43 @@
 #ifndef _KCOAP_H
 #define _KCOAP_H
 
+#include <linux/hashtable.h>
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
+#include <linux/rhashtable-types.h>
 #include <linux/socket.h>
+#include <linux/spinlock.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "codec.h"
 #include "compat.h"
+#include "linkformat.h"
+#include "request.h"
+#include "resource.h"
 #include "stats.h"
 
 /* Per network namespace state. */
 struct kcoap_net {
 	struct net *net;
-	/* endpoints; written under lock (process context), read under RCU */
+	/*
+	 * lock: process context only.  Serialises every change to endpoints,
+	 * resources and daemons; the receive path reads them under RCU.
+	 * Taken before pending_lock.
+	 */
 	struct mutex lock;
-	struct list_head endpoints;
+	struct list_head endpoints;	/* RCU */
+	struct rhashtable resources;	/* by path, RCU lookups */
+	struct list_head res_list;	/* registration order, RCU */
+	unsigned int nresources;
+	struct list_head daemons;
+	/* pending_lock: softirq and process (_bh) context; request.c */
+	spinlock_t pending_lock;
+	DECLARE_HASHTABLE(pend_handle, 8);
+	DECLARE_HASHTABLE(pend_mid, 8);
+	atomic64_t next_handle;
 	struct kcoap_stats __percpu *stats;
 };
 
@@ -41,14 +60,17 @@ struct kcoap_peer {
 /*
  * A kernel UDP socket speaking CoAP.  Created and destroyed in process
  * context under kcoap_net.lock; the receive path finds it through
- * sk_user_data under RCU, and udp_tunnel_sock_release() waits for readers
- * before the endpoint is freed.
+ * sk_user_data under RCU.  Closing sets dead, then udp_tunnel_sock_release()
+ * waits for an RCU grace period before the socket goes, so anyone who
+ * checked !dead under rcu_read_lock may still send on it.
  */
 struct kcoap_endpoint {
 	struct list_head node;		/* in kcoap_net.endpoints */
 	struct kcoap_net *kn;
 	struct socket *sock;
 	struct sockaddr_storage bound;	/* what was asked for */
+	bool adopted;			/* socket came from userspace */
+	bool dead;
 	atomic_t next_mid;		/* MIDs for messages we originate */
 };
 
@@ -59,32 +81,67 @@ static inline struct kcoap_net *kcoap_pernet(const struct net *net)
 	return net_generic(net, kcoap_net_id);
 }
 
+/* Largest CoAP message we send: a UDP payload over IPv6 without jumbograms. */
+#define KCOAP_MAX_DATAGRAM	(65535 - 8)
+
 /* endpoint.c */
 struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 					   const struct sockaddr *addr);
-void kcoap_endpoint_close(struct kcoap_endpoint *ep);
+struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd);
+int kcoap_endpoint_close_addr(struct kcoap_net *kn,
+			      const struct sockaddr *addr);
 void kcoap_endpoints_close_all(struct kcoap_net *kn);
 int kcoap_endpoint_send(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer,
 			const struct coap_msg_out *msg);
+void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
+			    __be16 port, struct sockaddr_storage *ss);
 
 /* rx.c: encap_rcv of every endpoint socket (softirq) */
 int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb);
 
-/* resource.c: what the server answers to a request */
-#define KCOAP_REPLY_MAX_OPTS	4
+/* server.c: answering requests */
+#define KCOAP_REPLY_MAX_OPTS	6
 
+/* A reply the kernel builds itself; option values live in optval. */
 struct kcoap_reply {
 	u8 code;
 	unsigned int nopts;
 	struct coap_opt_out opts[KCOAP_REPLY_MAX_OPTS];
-	u8 optval[KCOAP_REPLY_MAX_OPTS][4];
+	u8 optval[KCOAP_REPLY_MAX_OPTS][COAP_ETAG_MAX];
+	const void *payload;
+	u32 payload_len;
+};
+
+/* An answer to a request: piggybacked on the ACK of a CON, NON for NON. */
+struct kcoap_answer {
+	u8 type;		/* the request's */
+	u16 mid;		/* the request's */
+	u8 tkl;
+	const u8 *token;
+	u8 code;
+	struct coap_opt_out *opts;	/* sorted by kcoap_send_answer */
+	unsigned int nopts;
 	const void *payload;
 	u32 payload_len;
 };
 
 void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val);
-void kcoap_resource_handle(struct kcoap_net *kn, const struct coap_msg *req,
-			   struct kcoap_reply *reply);
+void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n);
+int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
+		      struct kcoap_answer *a);
+void kcoap_server_request(struct kcoap_endpoint *ep,
+			  const struct kcoap_peer *peer,
+			  const struct coap_msg *req);
+
+/* netlink.c */
+int kcoap_netlink_init(void);
+void kcoap_netlink_exit(void);
+struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
+				     struct kcoap_endpoint *ep,
+				     const struct kcoap_peer *peer,
+				     const struct coap_msg *req,
+				     const struct kcoap_resource *res);
+int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid);
 
 #endif /* _KCOAP_H */

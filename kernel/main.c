@@ -32,17 +32,28 @@ static int __net_init kcoap_net_init(struct net *net)
 {
 	struct kcoap_net *kn = kcoap_pernet(net);
 
+	int err;
+
 	kn->net = net;
 	mutex_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->endpoints);
-	return kcoap_stats_init(kn);
+	kcoap_requests_init(kn);
+	err = kcoap_resources_init(kn);
+	if (err)
+		return err;
+	err = kcoap_stats_init(kn);
+	if (err)
+		kcoap_resources_exit(kn);
+	return err;
 }
 
 static void __net_exit kcoap_net_exit(struct net *net)
 {
 	struct kcoap_net *kn = kcoap_pernet(net);
 
+	/* endpoints first: their pending requests go with them */
 	kcoap_endpoints_close_all(kn);
+	kcoap_resources_exit(kn);
 	kcoap_stats_exit(kn);
 }
 
@@ -115,16 +126,20 @@ static int __init kcoap_init(void)
 	if (err)
 		return err;
 	err = kcoap_open_initial();
-	if (err) {
-		/* pernet exit closes whatever did open */
-		unregister_pernet_subsys(&kcoap_net_ops);
-		return err;
-	}
+	if (err)
+		goto fail;	/* pernet exit closes whatever did open */
+	err = kcoap_netlink_init();
+	if (err)
+		goto fail;
 	return 0;
+fail:
+	unregister_pernet_subsys(&kcoap_net_ops);
+	return err;
 }
 
 static void __exit kcoap_exit(void)
 {
+	kcoap_netlink_exit();
 	unregister_pernet_subsys(&kcoap_net_ops);
 }
 

@@ -1,72 +1,289 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Requests to the server: path lookup and the answer.  So far the only
- * resource is /.well-known/core (RFC 6690), whose link-format lists what
- * the endpoint serves; resources registered by daemons join it later.
+ * Resource table: an rhashtable by path for the receive path (RCU
+ * lookups in softirq, cost independent of the table size) and a list in
+ * registration order for discovery and dumps.  Writers hold kcoap_net.lock.
  */
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "kcoap.h"
-#include <uapi/linux/coap.h>
 
-void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val)
+static unsigned int max_resources = 100000;
+module_param(max_resources, uint, 0644);
+MODULE_PARM_DESC(max_resources, "Resources per network namespace (default 100000)");
+
+struct kcoap_path_key {
+	const char *s;
+	u32 len;
+};
+
+static u32 kcoap_res_hash(const void *data, u32 len, u32 seed)
 {
-	struct coap_opt_out *o;
+	const struct kcoap_path_key *k = data;
 
-	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS))
-		return;
-	o = &r->opts[r->nopts];
-	o->num = num;
-	o->len = coap_uint_encode(val, r->optval[r->nopts]);
-	o->val = r->optval[r->nopts];
-	r->nopts++;
+	return jhash(k->s, k->len, seed);
 }
 
-/* Does the request's Uri-Path equal the segments in want[]? */
-static bool kcoap_path_is(const struct coap_msg *req,
-			  const char * const *want, unsigned int n)
+static u32 kcoap_res_obj_hash(const void *data, u32 len, u32 seed)
 {
-	struct coap_opt_iter it;
-	struct coap_opt opt;
-	unsigned int i = 0;
+	const struct kcoap_resource *r = data;
 
-	coap_opt_iter_init(&it, req);
-	while (coap_opt_next(&it, &opt)) {
-		if (opt.num < COAP_OPT_URI_PATH)
-			continue;
-		if (opt.num > COAP_OPT_URI_PATH)
-			break;
-		if (i >= n || opt.len != strlen(want[i]) ||
-		    memcmp(opt.val, want[i], opt.len))
+	return jhash(r->link.path, r->path_len, seed);
+}
+
+static int kcoap_res_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct kcoap_path_key *k = arg->key;
+	const struct kcoap_resource *r = obj;
+
+	return r->path_len != k->len || memcmp(r->link.path, k->s, k->len);
+}
+
+static const struct rhashtable_params kcoap_res_params = {
+	.head_offset = offsetof(struct kcoap_resource, hnode),
+	.hashfn = kcoap_res_hash,
+	.obj_hashfn = kcoap_res_obj_hash,
+	.obj_cmpfn = kcoap_res_cmp,
+	.automatic_shrinking = true,
+};
+
+int kcoap_resources_init(struct kcoap_net *kn)
+{
+	INIT_LIST_HEAD(&kn->res_list);
+	INIT_LIST_HEAD(&kn->daemons);
+	return rhashtable_init(&kn->resources, &kcoap_res_params);
+}
+
+struct kcoap_resource *kcoap_resource_lookup(struct kcoap_net *kn,
+					     const char *path, u32 len)
+{
+	struct kcoap_path_key key = { .s = path, .len = len };
+
+	return rhashtable_lookup(&kn->resources, &key, kcoap_res_params);
+}
+
+/* "/" alone, or "/seg(/seg)*" with no empty, "." or ".." segment. */
+bool kcoap_path_valid(const char *path)
+{
+	const char *p = path, *seg;
+
+	if (*p != '/' || strlen(path) >= COAP_PATH_MAX)
+		return false;
+	if (!p[1])
+		return true;
+	while (*p == '/') {
+		seg = ++p;
+		while (*p && *p != '/')
+			p++;
+		if (p == seg || (p - seg == 1 && seg[0] == '.') ||
+		    (p - seg == 2 && seg[0] == '.' && seg[1] == '.'))
 			return false;
-		i++;
 	}
-	return i == n;
+	return !*p;
 }
 
-static const char * const kcoap_wellknown_core[] = { ".well-known", "core" };
-
-void kcoap_resource_handle(struct kcoap_net *kn, const struct coap_msg *req,
-			   struct kcoap_reply *reply)
+static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
+					     bool create)
 {
-	struct coap_opt opt;
+	struct kcoap_daemon *d;
 
-	if (coap_msg_find_opt(req, COAP_OPT_PROXY_URI, &opt) ||
-	    coap_msg_find_opt(req, COAP_OPT_PROXY_SCHEME, &opt)) {
-		reply->code = COAP_CODE(5, 5);	/* Proxying Not Supported */
+	lockdep_assert_held(&kn->lock);
+	list_for_each_entry(d, &kn->daemons, node)
+		if (d->portid == portid)
+			return d;
+	if (!create)
+		return NULL;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return NULL;
+	d->portid = portid;
+	list_add(&d->node, &kn->daemons);
+	return d;
+}
+
+static void kcoap_daemon_put(struct kcoap_net *kn, struct kcoap_daemon *d)
+{
+	lockdep_assert_held(&kn->lock);
+	if (--d->nres)
 		return;
+	list_del(&d->node);
+	kfree_rcu(d, rcu);
+}
+
+/* Copy s into *pos (advancing it); NULL stays NULL. */
+static const char *kcoap_strdup_into(char **pos, const char *s)
+{
+	char *d = *pos;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(d, s, n);
+	*pos += n;
+	return d;
+}
+
+static size_t kcoap_strsize(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
+		       const struct kcoap_resource_spec *spec)
+{
+	struct kcoap_resource *r;
+	struct kcoap_path_key key;
+	char *pos;
+	int err;
+
+	r = kzalloc(sizeof(*r) + kcoap_strsize(spec->path) +
+		    kcoap_strsize(spec->rt) + kcoap_strsize(spec->if_) +
+		    kcoap_strsize(spec->title), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	pos = r->strs;
+	r->link.path = kcoap_strdup_into(&pos, spec->path);
+	r->link.rt = kcoap_strdup_into(&pos, spec->rt);
+	r->link.if_ = kcoap_strdup_into(&pos, spec->if_);
+	r->link.title = kcoap_strdup_into(&pos, spec->title);
+	r->link.ct = spec->ct;
+	r->link.sz = spec->sz;
+	r->link.obs = spec->obs;
+	r->path_len = strlen(r->link.path);
+	r->methods = spec->methods;
+	key.s = r->link.path;
+	key.len = r->path_len;
+
+	mutex_lock(&kn->lock);
+	err = -ENOSPC;
+	if (kn->nresources >= max_resources)
+		goto fail;
+	err = -ENOMEM;
+	r->owner = kcoap_daemon_get(kn, portid, true);
+	if (!r->owner)
+		goto fail;
+	err = rhashtable_lookup_insert_key(&kn->resources, &key, &r->hnode,
+					   kcoap_res_params);
+	if (err) {
+		/* the daemon may have been created for this resource */
+		r->owner->nres++;
+		kcoap_daemon_put(kn, r->owner);
+		goto fail;
 	}
-	if (!kcoap_path_is(req, kcoap_wellknown_core,
-			   ARRAY_SIZE(kcoap_wellknown_core))) {
-		reply->code = COAP_CODE(4, 4);
-		return;
+	r->owner->nres++;
+	kn->nresources++;
+	list_add_tail_rcu(&r->node, &kn->res_list);
+	mutex_unlock(&kn->lock);
+	return 0;
+fail:
+	mutex_unlock(&kn->lock);
+	kfree(r);
+	return err;
+}
+
+static void kcoap_resource_free_rcu(struct rcu_head *head)
+{
+	struct kcoap_resource *r = container_of(head, struct kcoap_resource,
+						rcu);
+
+	kvfree(rcu_dereference_raw(r->repr));
+	kfree(r);
+}
+
+/* Unlink r; pending requests for it are answered 5.03.  Holds lock. */
+static void kcoap_resource_unlink(struct kcoap_net *kn,
+				  struct kcoap_resource *r)
+{
+	lockdep_assert_held(&kn->lock);
+	rhashtable_remove_fast(&kn->resources, &r->hnode, kcoap_res_params);
+	list_del_rcu(&r->node);
+	kn->nresources--;
+	kcoap_requests_purge(kn, NULL, r, NULL);
+	kcoap_daemon_put(kn, r->owner);
+	call_rcu(&r->rcu, kcoap_resource_free_rcu);
+}
+
+static struct kcoap_resource *kcoap_resource_find(struct kcoap_net *kn,
+						  const char *path)
+{
+	struct kcoap_path_key key = { .s = path, .len = strlen(path) };
+
+	lockdep_assert_held(&kn->lock);
+	return rhashtable_lookup_fast(&kn->resources, &key, kcoap_res_params);
+}
+
+int kcoap_resource_del(struct kcoap_net *kn, u32 portid, const char *path)
+{
+	struct kcoap_resource *r;
+	int err = 0;
+
+	mutex_lock(&kn->lock);
+	r = kcoap_resource_find(kn, path);
+	if (!r)
+		err = -ENOENT;
+	else if (r->owner->portid != portid)
+		err = -EPERM;
+	else
+		kcoap_resource_unlink(kn, r);
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
+int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
+			   const char *path, struct kcoap_repr *repr)
+{
+	struct kcoap_repr *old = NULL;
+	struct kcoap_resource *r;
+	int err = 0;
+
+	mutex_lock(&kn->lock);
+	r = kcoap_resource_find(kn, path);
+	if (!r) {
+		err = -ENOENT;
+	} else if (r->owner->portid != portid) {
+		err = -EPERM;
+	} else {
+		old = rcu_replace_pointer(r->repr, repr,
+					  lockdep_is_held(&kn->lock));
+		repr = NULL;
 	}
-	if (req->code != COAP_METHOD_GET) {
-		reply->code = COAP_CODE(4, 5);
-		return;
+	mutex_unlock(&kn->lock);
+	if (old)
+		kvfree_rcu(old, rcu);
+	kvfree(repr);
+	return err;
+}
+
+/* The daemon's socket closed: its resources and requests go. */
+void kcoap_daemon_release(struct kcoap_net *kn, u32 portid)
+{
+	struct kcoap_resource *r, *tmp;
+	struct kcoap_daemon *d;
+
+	mutex_lock(&kn->lock);
+	d = kcoap_daemon_get(kn, portid, false);
+	if (d) {
+		kcoap_requests_mark_dead(kn, d);
+		/* the last unlink frees d */
+		list_for_each_entry_safe(r, tmp, &kn->res_list, node)
+			if (r->owner == d)
+				kcoap_resource_unlink(kn, r);
 	}
-	/* no resources are registered yet: an empty link-format document */
-	reply->code = COAP_CODE(2, 5);
-	kcoap_reply_add_uint(reply, COAP_OPT_CONTENT_FORMAT,
-			     COAP_CT_LINK_FORMAT);
+	mutex_unlock(&kn->lock);
+}
+
+void kcoap_resources_exit(struct kcoap_net *kn)
+{
+	struct kcoap_resource *r, *tmp;
+
+	mutex_lock(&kn->lock);
+	list_for_each_entry_safe(r, tmp, &kn->res_list, node)
+		kcoap_resource_unlink(kn, r);
+	mutex_unlock(&kn->lock);
+	rhashtable_destroy(&kn->resources);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-netns counters and their /proc/net/coap_stats view ("name value"
- * lines, one per counter, in enum order).
+ * lines, one per counter, in the order of enum coap_stats_attr).
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -9,14 +9,44 @@
 
 #include "kcoap.h"
 
-#define KCOAP_STAT_NAME(id, name) [KCOAP_STAT_##id] = name,
-static const char * const kcoap_stat_names[__KCOAP_STAT_MAX] = {
-	KCOAP_STATS(KCOAP_STAT_NAME)
+static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
+	[COAP_STATS_A_RX_DATAGRAMS] = "rx_datagrams",
+	[COAP_STATS_A_RX_REQUESTS] = "rx_requests",
+	[COAP_STATS_A_RX_PINGS] = "rx_pings",
+	[COAP_STATS_A_DROP_SHORT] = "drop_short",
+	[COAP_STATS_A_DROP_VERSION] = "drop_version",
+	[COAP_STATS_A_DROP_TOKEN_LENGTH] = "drop_token_length",
+	[COAP_STATS_A_DROP_TRUNCATED_TOKEN] = "drop_truncated_token",
+	[COAP_STATS_A_DROP_EMPTY_NOT_EMPTY] = "drop_empty_not_empty",
+	[COAP_STATS_A_DROP_OPTION_NIBBLE_15] = "drop_option_nibble_15",
+	[COAP_STATS_A_DROP_OPTION_TRUNCATED] = "drop_option_truncated",
+	[COAP_STATS_A_DROP_OPTION_NUMBER] = "drop_option_number",
+	[COAP_STATS_A_DROP_MARKER_NO_PAYLOAD] = "drop_marker_no_payload",
+	[COAP_STATS_A_DROP_RST_NOT_EMPTY] = "drop_rst_not_empty",
+	[COAP_STATS_A_DROP_ACK_WITH_REQUEST] = "drop_ack_with_request",
+	[COAP_STATS_A_DROP_EMPTY_NON] = "drop_empty_non",
+	[COAP_STATS_A_DROP_RESERVED_CODE] = "drop_reserved_code",
+	[COAP_STATS_A_DROP_UNMATCHED_ACK] = "drop_unmatched_ack",
+	[COAP_STATS_A_DROP_UNMATCHED_RST] = "drop_unmatched_rst",
+	[COAP_STATS_A_DROP_RESPONSE_NO_CONTEXT] = "drop_response_no_context",
+	[COAP_STATS_A_DROP_BAD_OPTION_NON] = "drop_bad_option_non",
+	[COAP_STATS_A_DROP_NOMEM] = "drop_nomem",
+	[COAP_STATS_A_DROP_NO_ENDPOINT] = "drop_no_endpoint",
+	[COAP_STATS_A_TX_DATAGRAMS] = "tx_datagrams",
+	[COAP_STATS_A_TX_RST] = "tx_rst",
+	[COAP_STATS_A_TX_ERRORS] = "tx_errors",
+	[COAP_STATS_A_REQ_LOCAL] = "req_local",
+	[COAP_STATS_A_REQ_FAST] = "req_fast",
+	[COAP_STATS_A_REQ_FORWARDED] = "req_forwarded",
+	[COAP_STATS_A_REQ_DUPLICATE] = "req_duplicate",
+	[COAP_STATS_A_REQ_QUEUE_FULL] = "req_queue_full",
+	[COAP_STATS_A_REQ_DELIVER_FAILED] = "req_deliver_failed",
+	[COAP_STATS_A_REQ_ANSWERED] = "req_answered",
+	[COAP_STATS_A_REQ_TIMEOUT] = "req_timeout",
+	[COAP_STATS_A_REQ_DAEMON_GONE] = "req_daemon_gone",
 };
 
-#undef KCOAP_STAT_NAME
-
-u64 kcoap_stat_read(struct kcoap_net *kn, enum kcoap_stat id)
+u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 {
 	u64 sum = 0;
 	int cpu;
@@ -31,8 +61,8 @@ static int kcoap_stats_show(struct seq_file *seq, void *v)
 	struct kcoap_net *kn = kcoap_pernet(seq_file_single_net(seq));
 	int i;
 
-	for (i = 0; i < __KCOAP_STAT_MAX; i++)
-		seq_printf(seq, "%s %llu\n", kcoap_stat_names[i],
+	for (i = 1; i < __COAP_STATS_A_MAX; i++)
+		seq_printf(seq, "%s %llu\n", kcoap_stat_names[i] ?: "unnamed",
 			   kcoap_stat_read(kn, i));
 	return 0;
 }

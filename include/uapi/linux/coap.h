@@ -2,28 +2,157 @@
 /*
  * kcoap: the Constrained Application Protocol (RFC 7252) in the kernel.
  *
- * This header is the contract between the coap module and userspace.  It
- * holds the protocol constants a daemon or application needs to build and
- * read CoAP messages; the generic netlink family and the socket options are
- * documented here as they are added.
+ * This header is the contract between the coap module and userspace: the
+ * protocol constants, the generic netlink family through which resource
+ * daemons register resources and answer requests, and the counters.
  *
- * Counters: /proc/net/coap_stats lists one "name value" line per counter of
- * the reading process's network namespace.  Every received datagram moves
- * rx_datagrams and exactly one of rx_requests, rx_pings or drop_<reason>,
- * so rx_datagrams is their sum.  A drop_* of a Confirmable message that the
- * RFC says to reject also sends a Reset, counted in tx_rst.
+ * Generic netlink family COAP_GENL_NAME, version COAP_GENL_VERSION
+ * ==================================================================
+ *
+ * The family works in every network namespace; all state (endpoints,
+ * resources, pending requests, counters) belongs to the namespace of the
+ * netlink socket.  Commands marked [admin] need CAP_NET_ADMIN in the user
+ * namespace that owns the network namespace.  A rejected command returns a
+ * negative errno and an extended-ack message naming the attribute at fault.
+ *
+ * Addresses (COAP_A_ADDR, COAP_A_PEER, COAP_A_LOCAL) are a struct
+ * sockaddr_in or struct sockaddr_in6, told apart by length and family.
+ * Paths (COAP_A_PATH) are absolute, "/" separated, without query, e.g.
+ * "/temp/celcius": 1 to COAP_PATH_MAX - 1 bytes, no empty segment, no
+ * trailing "/", no "." or ".." segment.
+ *
+ * COAP_CMD_ENDPOINT_ADD [admin]
+ *	Open a CoAP endpoint.  Exactly one of:
+ *	  COAP_A_ADDR	local address and port to bind (port 0: 5683)
+ *	  COAP_A_FD	NLA_U32, a bound UDP socket of the caller to adopt;
+ *			it is given back (encapsulation removed) when the
+ *			endpoint is deleted or the module unloads
+ *	Errors: EEXIST (same address already open), EADDRINUSE, EINVAL,
+ *	EBADF/ENOTSOCK/EPROTOTYPE (fd is not a UDP socket).
+ *
+ * COAP_CMD_ENDPOINT_DEL [admin]
+ *	COAP_A_ADDR: the endpoint's bound address.  ENOENT if none.
+ *
+ * COAP_CMD_ENDPOINT_GET (dump)
+ *	One message per endpoint: COAP_A_ADDR (the socket's bound address),
+ *	COAP_A_ADOPTED (flag) when it came from COAP_A_FD.
+ *
+ * COAP_CMD_RESOURCE_ADD [admin]
+ *	Register a resource owned by the calling netlink socket:
+ *	  COAP_A_PATH		required
+ *	  COAP_A_METHODS	NLA_U32, bit (1 << code) for each allowed
+ *				method: COAP_METHOD_BIT(COAP_METHOD_GET) ...
+ *				(default: GET only)
+ *	  COAP_A_RT, COAP_A_IF	strings for link-format rt= and if=
+ *	  COAP_A_TITLE		string for title=
+ *	  COAP_A_CT		NLA_U16, link-format ct=
+ *	  COAP_A_SZ		NLA_U32, link-format sz=
+ *	  COAP_A_OBSERVABLE	flag, link-format obs
+ *	Link-format strings are at most COAP_ATTR_MAX - 1 bytes and may not
+ *	contain '"' or '\\'.  Errors: EEXIST (path registered), ENOSPC
+ *	(more than the namespace's resource limit), EINVAL.
+ *
+ * COAP_CMD_RESOURCE_DEL [admin]
+ *	COAP_A_PATH.  ENOENT if not registered, EPERM if registered by
+ *	another socket.  Requests pending for it are answered 5.03.
+ *
+ * COAP_CMD_RESOURCE_GET (dump)
+ *	One message per resource: COAP_A_PATH, COAP_A_METHODS, COAP_A_OWNER
+ *	(NLA_U32 netlink port id of the owner), the link-format attributes
+ *	that are set, and, when a representation is published,
+ *	COAP_A_CONTENT_FORMAT, COAP_A_MAX_AGE, COAP_A_ETAG (if any) and
+ *	COAP_A_PAYLOAD_LEN (NLA_U32).
+ *
+ * COAP_CMD_PUBLISH [admin]
+ *	Set the representation the kernel serves for GET on a resource the
+ *	caller owns:
+ *	  COAP_A_PATH		required
+ *	  COAP_A_PAYLOAD	required (may be empty), at most
+ *				COAP_PUBLISH_MAX bytes
+ *	  COAP_A_CONTENT_FORMAT	NLA_U16 (default 0, text/plain)
+ *	  COAP_A_MAX_AGE	NLA_U32 seconds (default 60)
+ *	  COAP_A_ETAG		1 to 8 bytes (default: none)
+ *	A publish without COAP_A_PAYLOAD withdraws the representation, so
+ *	GETs go to the daemon again.  EPERM if another socket owns it.
+ *	While a representation is published the kernel answers GET by
+ *	itself: 2.05 with Content-Format, Max-Age, ETag and the payload, or
+ *	2.03 Valid when the request's ETag matches.  A GET whose Accept
+ *	differs from the published Content-Format goes to the daemon.
+ *
+ * COAP_CMD_REQUEST (kernel to daemon, unicast to the owner's socket)
+ *	A request the kernel could not answer by itself:
+ *	  COAP_A_HANDLE		NLA_U64, quote it in the response
+ *	  COAP_A_CODE		NLA_U8, the method code
+ *	  COAP_A_TYPE		NLA_U8, COAP_TYPE_CON or COAP_TYPE_NON
+ *	  COAP_A_PATH		the resource's path
+ *	  COAP_A_QUERY		string, once per Uri-Query option, in order
+ *	  COAP_A_PEER		the client's address
+ *	  COAP_A_LOCAL		the address the request reached
+ *	  COAP_A_CONTENT_FORMAT	NLA_U16 if the request has one
+ *	  COAP_A_ACCEPT		NLA_U16 if the request has one
+ *	  COAP_A_OPTIONS	nested COAP_A_OPTION, every option of the
+ *				request in order (Uri-Path/Query included)
+ *	  COAP_A_PAYLOAD	if the request has one
+ *	A daemon that does not answer within the request timeout (module
+ *	parameter request_timeout_ms) has the kernel answer 5.03.  At most
+ *	the per-daemon queue limit (module parameter max_pending) requests
+ *	wait for one daemon; beyond it clients get 5.03 with Max-Age
+ *	COAP_BUSY_MAX_AGE and req_queue_full moves.  When the owner's
+ *	socket closes, its resources are removed and every request pending
+ *	for it is answered 5.03 Service Unavailable.
+ *
+ * COAP_CMD_RESPONSE [admin]
+ *	The daemon's answer:
+ *	  COAP_A_HANDLE		required, from COAP_CMD_REQUEST
+ *	  COAP_A_CODE		required, NLA_U8 response code (class 2 to 5)
+ *	  COAP_A_CONTENT_FORMAT, COAP_A_MAX_AGE, COAP_A_ETAG	optional
+ *	  COAP_A_OPTIONS	optional nested COAP_A_OPTION (e.g.
+ *				Location-Path); options above are merged in
+ *	  COAP_A_PAYLOAD	optional
+ *	ENOENT when the handle is unknown or already answered (timed out),
+ *	EPERM when the request was delivered to another socket, EMSGSIZE
+ *	when the response would not fit in a datagram.
+ *
+ * COAP_CMD_STATS_GET
+ *	Reply: COAP_A_STATS, nested, one NLA_U64 per enum coap_stats_attr.
+ *
+ * Counters
+ * ========
+ *
+ * Every received datagram moves rx_datagrams and exactly one of
+ * rx_requests, rx_pings or drop_<reason>, so rx_datagrams is their sum.
+ * A drop_* of a Confirmable message that the RFC says to reject also sends
+ * a Reset, counted in tx_rst.  Every request (rx_requests) is then either
+ * answered by the kernel (req_local: discovery, errors, the published
+ * fast path, which also moves req_fast), forwarded to a daemon
+ * (req_forwarded), a retransmission of one still pending (req_duplicate),
+ * or refused because the daemon's queue is full (req_queue_full) or it
+ * could not be reached (req_deliver_failed).  A forwarded request ends as
+ * req_answered, req_timeout, req_daemon_gone (its owner closed its socket
+ * or removed the resource; the client got 5.03) or req_aborted (the
+ * endpoint it came in on was closed; nobody is answered).  The same counters are in
+ * /proc/net/coap_stats as "name value" lines.
  */
 #ifndef _UAPI_LINUX_COAP_H
 #define _UAPI_LINUX_COAP_H
 
+#include <linux/types.h>
+
 /* Default UDP port (RFC 7252 section 6.1). */
 #define COAP_DEFAULT_PORT	5683
+
+/* Message types (section 3). */
+#define COAP_TYPE_CON		0
+#define COAP_TYPE_NON		1
+#define COAP_TYPE_ACK		2
+#define COAP_TYPE_RST		3
 
 /* Method codes, class 0 (section 12.1.1). */
 #define COAP_METHOD_GET		1
 #define COAP_METHOD_POST	2
 #define COAP_METHOD_PUT		3
 #define COAP_METHOD_DELETE	4
+#define COAP_METHOD_BIT(m)	(1U << (m))
 
 /* Option numbers (section 12.2, RFC 7641, RFC 7959). */
 enum coap_option_num {
@@ -56,5 +185,122 @@ enum coap_option_num {
 #define COAP_CT_EXI		47
 #define COAP_CT_JSON		50
 #define COAP_CT_CBOR		60
+
+#define COAP_GENL_NAME		"coap"
+#define COAP_GENL_VERSION	1
+
+#define COAP_PATH_MAX		256	/* including the NUL */
+#define COAP_ATTR_MAX		128	/* link-format strings, with NUL */
+#define COAP_PUBLISH_MAX	65000	/* representation bytes */
+#define COAP_ETAG_MAX		8
+#define COAP_BUSY_MAX_AGE	2	/* seconds, on 5.03 for a full queue */
+
+enum coap_cmd {
+	COAP_CMD_UNSPEC,
+	COAP_CMD_ENDPOINT_ADD,
+	COAP_CMD_ENDPOINT_DEL,
+	COAP_CMD_ENDPOINT_GET,
+	COAP_CMD_RESOURCE_ADD,
+	COAP_CMD_RESOURCE_DEL,
+	COAP_CMD_RESOURCE_GET,
+	COAP_CMD_PUBLISH,
+	COAP_CMD_REQUEST,
+	COAP_CMD_RESPONSE,
+	COAP_CMD_STATS_GET,
+	__COAP_CMD_MAX
+};
+#define COAP_CMD_MAX (__COAP_CMD_MAX - 1)
+
+enum coap_attr {
+	COAP_A_UNSPEC,
+	COAP_A_ADDR,		/* binary: sockaddr_in or sockaddr_in6 */
+	COAP_A_FD,		/* u32 */
+	COAP_A_ADOPTED,		/* flag */
+	COAP_A_PATH,		/* string */
+	COAP_A_METHODS,		/* u32 */
+	COAP_A_RT,		/* string */
+	COAP_A_IF,		/* string */
+	COAP_A_TITLE,		/* string */
+	COAP_A_CT,		/* u16 */
+	COAP_A_SZ,		/* u32 */
+	COAP_A_OBSERVABLE,	/* flag */
+	COAP_A_OWNER,		/* u32 */
+	COAP_A_PAYLOAD,		/* binary */
+	COAP_A_PAYLOAD_LEN,	/* u32 */
+	COAP_A_CONTENT_FORMAT,	/* u16 */
+	COAP_A_MAX_AGE,		/* u32 */
+	COAP_A_ETAG,		/* binary, 1..8 */
+	COAP_A_ACCEPT,		/* u16 */
+	COAP_A_HANDLE,		/* u64 */
+	COAP_A_CODE,		/* u8 */
+	COAP_A_TYPE,		/* u8 */
+	COAP_A_QUERY,		/* string */
+	COAP_A_PEER,		/* binary: sockaddr_in or sockaddr_in6 */
+	COAP_A_LOCAL,		/* binary: sockaddr_in or sockaddr_in6 */
+	COAP_A_OPTIONS,		/* nested: COAP_A_OPTION... */
+	COAP_A_STATS,		/* nested: enum coap_stats_attr */
+	COAP_A_PAD,
+	__COAP_A_MAX
+};
+#define COAP_A_MAX (__COAP_A_MAX - 1)
+
+/* Inside COAP_A_OPTIONS: one nested COAP_A_OPTION per CoAP option. */
+enum coap_option_attr {
+	COAP_OPTION_A_UNSPEC,
+	COAP_OPTION_A_NUM,	/* u16 */
+	COAP_OPTION_A_VALUE,	/* binary, may be empty */
+	__COAP_OPTION_A_MAX
+};
+#define COAP_OPTION_A_MAX (__COAP_OPTION_A_MAX - 1)
+#define COAP_A_OPTION		1	/* type of each entry in COAP_A_OPTIONS */
+
+/*
+ * Counters, each an NLA_U64 in COAP_A_STATS and a line in
+ * /proc/net/coap_stats (the name is the enum name after COAP_STATS_A_,
+ * lower case).
+ */
+enum coap_stats_attr {
+	COAP_STATS_A_UNSPEC,
+	COAP_STATS_A_RX_DATAGRAMS,
+	COAP_STATS_A_RX_REQUESTS,
+	COAP_STATS_A_RX_PINGS,
+	/* format errors (RFC 7252 section 3), one per codec error */
+	COAP_STATS_A_DROP_SHORT,
+	COAP_STATS_A_DROP_VERSION,
+	COAP_STATS_A_DROP_TOKEN_LENGTH,
+	COAP_STATS_A_DROP_TRUNCATED_TOKEN,
+	COAP_STATS_A_DROP_EMPTY_NOT_EMPTY,
+	COAP_STATS_A_DROP_OPTION_NIBBLE_15,
+	COAP_STATS_A_DROP_OPTION_TRUNCATED,
+	COAP_STATS_A_DROP_OPTION_NUMBER,
+	COAP_STATS_A_DROP_MARKER_NO_PAYLOAD,
+	/* well-formed but not acceptable here (sections 4.2, 4.3) */
+	COAP_STATS_A_DROP_RST_NOT_EMPTY,
+	COAP_STATS_A_DROP_ACK_WITH_REQUEST,
+	COAP_STATS_A_DROP_EMPTY_NON,
+	COAP_STATS_A_DROP_RESERVED_CODE,
+	COAP_STATS_A_DROP_UNMATCHED_ACK,
+	COAP_STATS_A_DROP_UNMATCHED_RST,
+	COAP_STATS_A_DROP_RESPONSE_NO_CONTEXT,
+	COAP_STATS_A_DROP_BAD_OPTION_NON,
+	COAP_STATS_A_DROP_NOMEM,
+	COAP_STATS_A_DROP_NO_ENDPOINT,
+	COAP_STATS_A_TX_DATAGRAMS,
+	COAP_STATS_A_TX_RST,
+	COAP_STATS_A_TX_ERRORS,
+	/* what became of requests (see the Counters section) */
+	COAP_STATS_A_REQ_LOCAL,
+	COAP_STATS_A_REQ_FAST,
+	COAP_STATS_A_REQ_FORWARDED,
+	COAP_STATS_A_REQ_DUPLICATE,
+	COAP_STATS_A_REQ_QUEUE_FULL,
+	COAP_STATS_A_REQ_DELIVER_FAILED,
+	COAP_STATS_A_REQ_ANSWERED,
+	COAP_STATS_A_REQ_TIMEOUT,
+	COAP_STATS_A_REQ_DAEMON_GONE,
+	COAP_STATS_A_REQ_ABORTED,
+	__COAP_STATS_A_MAX
+};
+#define COAP_STATS_A_MAX (__COAP_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_COAP_H */

@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "coap": the daemon and operator interface.  The
+ * contract (commands, attributes, errors) is documented in
+ * include/uapi/linux/coap.h; policies are at the top of this file.
+ */
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/inet_sock.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "kcoap.h"
+
+static const struct nla_policy kcoap_nl_option_policy[COAP_OPTION_A_MAX + 1] = {
+	[COAP_OPTION_A_NUM]	= { .type = NLA_U16 },
+	[COAP_OPTION_A_VALUE]	= { .type = NLA_BINARY, .len = COAP_PUBLISH_MAX },
+};
+
+static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
+	[COAP_A_ADDR]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+	[COAP_A_FD]		= { .type = NLA_U32 },
+	[COAP_A_PATH]		= { .type = NLA_NUL_STRING,
+				    .len = COAP_PATH_MAX - 1 },
+	/* GET, POST, PUT, DELETE, FETCH, PATCH, iPATCH */
+	[COAP_A_METHODS]	= NLA_POLICY_MASK(NLA_U32, 0xfe),
+	[COAP_A_RT]		= { .type = NLA_NUL_STRING,
+				    .len = COAP_ATTR_MAX - 1 },
+	[COAP_A_IF]		= { .type = NLA_NUL_STRING,
+				    .len = COAP_ATTR_MAX - 1 },
+	[COAP_A_TITLE]		= { .type = NLA_NUL_STRING,
+				    .len = COAP_ATTR_MAX - 1 },
+	[COAP_A_CT]		= { .type = NLA_U16 },
+	[COAP_A_SZ]		= { .type = NLA_U32 },
+	[COAP_A_OBSERVABLE]	= { .type = NLA_FLAG },
+	[COAP_A_PAYLOAD]	= { .type = NLA_BINARY,
+				    .len = COAP_PUBLISH_MAX },
+	[COAP_A_CONTENT_FORMAT]	= { .type = NLA_U16 },
+	[COAP_A_MAX_AGE]	= { .type = NLA_U32 },
+	[COAP_A_ETAG]		= NLA_POLICY_RANGE(NLA_BINARY, 1,
+						   COAP_ETAG_MAX),
+	[COAP_A_HANDLE]		= { .type = NLA_U64 },
+	/* response classes 2 to 5 */
+	[COAP_A_CODE]		= NLA_POLICY_RANGE(NLA_U8, 2 << 5,
+						   (5 << 5) | 31),
+	[COAP_A_OPTIONS]	= NLA_POLICY_NESTED_ARRAY(kcoap_nl_option_policy),
+};
+
+static struct genl_family kcoap_genl_family;
+
+static struct kcoap_net *kcoap_nl_kn(struct genl_info *info)
+{
+	return kcoap_pernet(genl_info_net(info));
+}
+
+/* A sockaddr_in or sockaddr_in6 from attr into ss. */
+static int kcoap_nl_addr(struct nlattr *attr, struct sockaddr_storage *ss,
+			 struct netlink_ext_ack *extack)
+{
+	const struct sockaddr *sa = nla_data(attr);
+	int len = nla_len(attr);
+
+	memset(ss, 0, sizeof(*ss));
+	if (sa->sa_family == AF_INET && len == sizeof(struct sockaddr_in)) {
+		memcpy(ss, sa, len);
+	} else if (sa->sa_family == AF_INET6 &&
+		   len == sizeof(struct sockaddr_in6)) {
+		memcpy(ss, sa, len);
+	} else {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "not a sockaddr_in or sockaddr_in6");
+		return -EINVAL;
+	}
+	/* port 0 means the default CoAP port */
+	if (!((struct sockaddr_in *)ss)->sin_port)
+		((struct sockaddr_in *)ss)->sin_port = htons(COAP_DEFAULT_PORT);
+	return 0;
+}
+
+static int kcoap_nl_put_addr(struct sk_buff *skb, int type,
+			     const struct sockaddr_storage *ss)
+{
+	return nla_put(skb, type, ss->ss_family == AF_INET ?
+		       sizeof(struct sockaddr_in) :
+		       sizeof(struct sockaddr_in6), ss);
+}
+
+static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcoap_net *kn = kcoap_nl_kn(info);
+	struct nlattr **a = info->attrs;
+	struct kcoap_endpoint *ep;
+	struct sockaddr_storage ss;
+	int err;
+
+	if (!!a[COAP_A_ADDR] == !!a[COAP_A_FD]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "exactly one of COAP_A_ADDR and COAP_A_FD is required");
+		return -EINVAL;
+	}
+	if (a[COAP_A_FD]) {
+		ep = kcoap_endpoint_adopt(kn, nla_get_u32(a[COAP_A_FD]));
+		if (IS_ERR(ep))
+			NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_FD],
+					    "cannot adopt this socket");
+		return PTR_ERR_OR_ZERO(ep);
+	}
+	err = kcoap_nl_addr(a[COAP_A_ADDR], &ss, info->extack);
+	if (err)
+		return err;
+	ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss);
+	if (IS_ERR(ep)) {
+		if (PTR_ERR(ep) == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_ADDR],
+					    "endpoint already open");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_ADDR],
+					    "cannot bind this address");
+		return PTR_ERR(ep);
+	}
+	return 0;
+}
+
+static int kcoap_nl_endpoint_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcoap_net *kn = kcoap_nl_kn(info);
+	struct sockaddr_storage ss;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, COAP_A_ADDR))
+		return -EINVAL;
+	err = kcoap_nl_addr(info->attrs[COAP_A_ADDR], &ss, info->extack);
+	if (err)
+		return err;
+	err = kcoap_endpoint_close_addr(kn, (struct sockaddr *)&ss);
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COAP_A_ADDR],
+				    "no endpoint with this address");
+	return err;
+}
+
+static int kcoap_nl_endpoint_dump(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct kcoap_net *kn = kcoap_pernet(sock_net(skb->sk));
+	struct kcoap_endpoint *ep;
+	long idx = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ep, &kn->endpoints, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &kcoap_genl_family,
+				  NLM_F_MULTI, COAP_CMD_ENDPOINT_GET);
+		if (!hdr)
+			break;
+		if (kcoap_nl_put_addr(skb, COAP_A_ADDR, &ep->bound) ||
+		    (ep->adopted && nla_put_flag(skb, COAP_A_ADOPTED))) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}
+
+static int kcoap_nl_path(struct genl_info *info, const char **path)
+{
+	struct nlattr *attr = info->attrs[COAP_A_PATH];
+
+	if (GENL_REQ_ATTR_CHECK(info, COAP_A_PATH))
+		return -EINVAL;
+	*path = nla_data(attr);
+	if (!kcoap_path_valid(*path)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "path must be /seg[/seg...] without empty, . or .. segments");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Link-format strings end up inside quotes: keep them unambiguous. */
+static const char *kcoap_nl_linkstr(struct genl_info *info, int type,
+				    int *err)
+{
+	struct nlattr *attr = info->attrs[type];
+	const char *s;
+
+	if (!attr)
+		return NULL;
+	s = nla_data(attr);
+	if (strpbrk(s, "\"\\")) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "link-format value may not contain '\"' or '\\'");
+		*err = -EINVAL;
+	}
+	return s;
+}
+
+static int kcoap_nl_resource_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcoap_resource_spec spec = {
+		.methods = COAP_METHOD_BIT(COAP_METHOD_GET),
+		.ct = -1,
+	};
+	struct nlattr **a = info->attrs;
+	int err = 0;
+
+	err = kcoap_nl_path(info, &spec.path);
+	if (err)
+		return err;
+	if (!strcmp(spec.path, "/.well-known/core")) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_PATH],
+				    "/.well-known/core is the kernel's");
+		return -EEXIST;
+	}
+	spec.rt = kcoap_nl_linkstr(info, COAP_A_RT, &err);
+	spec.if_ = kcoap_nl_linkstr(info, COAP_A_IF, &err);
+	spec.title = kcoap_nl_linkstr(info, COAP_A_TITLE, &err);
+	if (err)
+		return err;
+	if (a[COAP_A_METHODS])
+		spec.methods = nla_get_u32(a[COAP_A_METHODS]);
+	if (!spec.methods) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_METHODS],
+				    "at least one method is needed");
+		return -EINVAL;
+	}
+	if (a[COAP_A_CT])
+		spec.ct = nla_get_u16(a[COAP_A_CT]);
+	if (a[COAP_A_SZ])
+		spec.sz = nla_get_u32(a[COAP_A_SZ]);
+	spec.obs = nla_get_flag(a[COAP_A_OBSERVABLE]);
+
+	err = kcoap_resource_add(kcoap_nl_kn(info), info->snd_portid, &spec);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_PATH],
+				    "path already registered");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "resource limit reached (max_resources)");
+	return err;
+}
+
+/* Errors of operations on an owned resource, named by COAP_A_PATH. */
+static void kcoap_nl_owner_err(struct genl_info *info, int err)
+{
+	struct nlattr *attr = info->attrs[COAP_A_PATH];
+
+	if (err == -EPERM)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "resource belongs to another socket");
+	else if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such resource");
+}
+
+static int kcoap_nl_resource_del(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *path;
+	int err;
+
+	err = kcoap_nl_path(info, &path);
+	if (err)
+		return err;
+	err = kcoap_resource_del(kcoap_nl_kn(info), info->snd_portid, path);
+	kcoap_nl_owner_err(info, err);
+	return err;
+}
+
+static int kcoap_nl_put_resource(struct sk_buff *skb,
+				 const struct kcoap_resource *r)
+{
+	const struct kcoap_link *l = &r->link;
+	const struct kcoap_repr *repr = rcu_dereference(r->repr);
+
+	if (nla_put_string(skb, COAP_A_PATH, l->path) ||
+	    nla_put_u32(skb, COAP_A_METHODS, r->methods) ||
+	    nla_put_u32(skb, COAP_A_OWNER, r->owner->portid) ||
+	    (l->rt && nla_put_string(skb, COAP_A_RT, l->rt)) ||
+	    (l->if_ && nla_put_string(skb, COAP_A_IF, l->if_)) ||
+	    (l->title && nla_put_string(skb, COAP_A_TITLE, l->title)) ||
+	    (l->ct >= 0 && nla_put_u16(skb, COAP_A_CT, l->ct)) ||
+	    (l->sz && nla_put_u32(skb, COAP_A_SZ, l->sz)) ||
+	    (l->obs && nla_put_flag(skb, COAP_A_OBSERVABLE)))
+		return -EMSGSIZE;
+	if (repr &&
+	    (nla_put_u16(skb, COAP_A_CONTENT_FORMAT, repr->ct) ||
+	     nla_put_u32(skb, COAP_A_MAX_AGE, repr->max_age) ||
+	     nla_put_u32(skb, COAP_A_PAYLOAD_LEN, repr->len) ||
+	     (repr->etag_len &&
+	      nla_put(skb, COAP_A_ETAG, repr->etag_len, repr->etag))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int kcoap_nl_resource_dump(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct kcoap_net *kn = kcoap_pernet(sock_net(skb->sk));
+	struct kcoap_resource *r;
+	long idx = 0;
+	void *hdr;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(r, &kn->res_list, node) {
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &kcoap_genl_family,
+				  NLM_F_MULTI, COAP_CMD_RESOURCE_GET);
+		if (!hdr)
+			break;
+		if (kcoap_nl_put_resource(skb, r)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	rcu_read_unlock();
+	return skb->len;
+}
+
+static int kcoap_nl_publish(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct kcoap_repr *repr = NULL;
+	const char *path;
+	int err;
+
+	err = kcoap_nl_path(info, &path);
+	if (err)
+		return err;
+	if (a[COAP_A_PAYLOAD]) {
+		u32 len = nla_len(a[COAP_A_PAYLOAD]);
+
+		repr = kvzalloc(struct_size(repr, data, len), GFP_KERNEL);
+		if (!repr)
+			return -ENOMEM;
+		repr->len = len;
+		nla_memcpy(repr->data, a[COAP_A_PAYLOAD], len);
+		repr->ct = a[COAP_A_CONTENT_FORMAT] ?
+			   nla_get_u16(a[COAP_A_CONTENT_FORMAT]) :
+			   COAP_CT_TEXT_PLAIN;
+		repr->max_age = a[COAP_A_MAX_AGE] ?
+				nla_get_u32(a[COAP_A_MAX_AGE]) : 60;
+		if (a[COAP_A_ETAG]) {
+			repr->etag_len = nla_len(a[COAP_A_ETAG]);
+			nla_memcpy(repr->etag, a[COAP_A_ETAG], COAP_ETAG_MAX);
+		}
+	}
+	/* publish takes repr in every case */
+	err = kcoap_resource_publish(kcoap_nl_kn(info), info->snd_portid,
+				     path, repr);
+	kcoap_nl_owner_err(info, err);
+	return err;
+}
+
+/* Options of COAP_CMD_RESPONSE plus the convenience attributes. */
+static int kcoap_nl_response_opts(struct genl_info *info,
+				  struct kcoap_response *resp, u8 *scratch)
+{
+	struct nlattr *tb[COAP_OPTION_A_MAX + 1];
+	struct nlattr **a = info->attrs;
+	unsigned int n = 0, max = 3;
+	struct nlattr *opt;
+	int rem, err;
+
+	if (a[COAP_A_OPTIONS])
+		nla_for_each_nested(opt, a[COAP_A_OPTIONS], rem)
+			max++;
+	resp->opts = kcalloc(max, sizeof(*resp->opts), GFP_KERNEL);
+	if (!resp->opts)
+		return -ENOMEM;
+	if (a[COAP_A_OPTIONS]) {
+		nla_for_each_nested(opt, a[COAP_A_OPTIONS], rem) {
+			err = nla_parse_nested(tb, COAP_OPTION_A_MAX, opt,
+					       kcoap_nl_option_policy,
+					       info->extack);
+			if (err)
+				return err;
+			if (!tb[COAP_OPTION_A_NUM]) {
+				NL_SET_ERR_MSG_ATTR(info->extack, opt,
+						    "option without COAP_OPTION_A_NUM");
+				return -EINVAL;
+			}
+			resp->opts[n].num = nla_get_u16(tb[COAP_OPTION_A_NUM]);
+			if (tb[COAP_OPTION_A_VALUE]) {
+				resp->opts[n].len = nla_len(tb[COAP_OPTION_A_VALUE]);
+				resp->opts[n].val = nla_data(tb[COAP_OPTION_A_VALUE]);
+			}
+			n++;
+		}
+	}
+	/* scratch holds the uint encodings: 4 bytes each */
+	if (a[COAP_A_CONTENT_FORMAT]) {
+		resp->opts[n].num = COAP_OPT_CONTENT_FORMAT;
+		resp->opts[n].len = coap_uint_encode(nla_get_u16(a[COAP_A_CONTENT_FORMAT]),
+						     scratch);
+		resp->opts[n++].val = scratch;
+	}
+	if (a[COAP_A_MAX_AGE]) {
+		resp->opts[n].num = COAP_OPT_MAX_AGE;
+		resp->opts[n].len = coap_uint_encode(nla_get_u32(a[COAP_A_MAX_AGE]),
+						     scratch + 4);
+		resp->opts[n++].val = scratch + 4;
+	}
+	if (a[COAP_A_ETAG]) {
+		resp->opts[n].num = COAP_OPT_ETAG;
+		resp->opts[n].len = nla_len(a[COAP_A_ETAG]);
+		resp->opts[n++].val = nla_data(a[COAP_A_ETAG]);
+	}
+	resp->nopts = n;
+	return 0;
+}
+
+static int kcoap_nl_response(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcoap_response resp = {};
+	struct nlattr **a = info->attrs;
+	u8 scratch[8];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, COAP_A_HANDLE) ||
+	    GENL_REQ_ATTR_CHECK(info, COAP_A_CODE))
+		return -EINVAL;
+	resp.code = nla_get_u8(a[COAP_A_CODE]);
+	if (a[COAP_A_PAYLOAD]) {
+		resp.payload = nla_data(a[COAP_A_PAYLOAD]);
+		resp.payload_len = nla_len(a[COAP_A_PAYLOAD]);
+	}
+	err = kcoap_nl_response_opts(info, &resp, scratch);
+	if (!err) {
+		err = kcoap_request_respond(kcoap_nl_kn(info),
+					    info->snd_portid,
+					    nla_get_u64(a[COAP_A_HANDLE]),
+					    &resp);
+		if (err == -EPERM)
+			NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_HANDLE],
+					    "request was delivered to another socket");
+		else if (err == -EMSGSIZE)
+			NL_SET_ERR_MSG(info->extack,
+				       "response does not fit a datagram");
+		else if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_HANDLE],
+					    "no pending request with this handle");
+	}
+	kfree(resp.opts);
+	return err;
+}
+
+static int kcoap_nl_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcoap_net *kn = kcoap_nl_kn(info);
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	msg = genlmsg_new(nla_total_size(0) + __COAP_STATS_A_MAX *
+			  nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &kcoap_genl_family, 0,
+				COAP_CMD_STATS_GET);
+	if (!hdr)
+		goto nospace;
+	nest = nla_nest_start(msg, COAP_A_STATS);
+	if (!nest)
+		goto nospace;
+	for (i = 1; i < __COAP_STATS_A_MAX; i++)
+		if (nla_put_u64_64bit(msg, i, kcoap_stat_read(kn, i),
+				      COAP_STATS_A_UNSPEC))
+			goto nospace;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static const struct genl_small_ops kcoap_nl_ops[] = {
+	{
+		.cmd = COAP_CMD_ENDPOINT_ADD,
+		.doit = kcoap_nl_endpoint_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = COAP_CMD_ENDPOINT_DEL,
+		.doit = kcoap_nl_endpoint_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = COAP_CMD_ENDPOINT_GET,
+		.dumpit = kcoap_nl_endpoint_dump,
+	}, {
+		.cmd = COAP_CMD_RESOURCE_ADD,
+		.doit = kcoap_nl_resource_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = COAP_CMD_RESOURCE_DEL,
+		.doit = kcoap_nl_resource_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = COAP_CMD_RESOURCE_GET,
+		.dumpit = kcoap_nl_resource_dump,
+	}, {
+		.cmd = COAP_CMD_PUBLISH,
+		.doit = kcoap_nl_publish,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = COAP_CMD_RESPONSE,
+		.doit = kcoap_nl_response,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = COAP_CMD_STATS_GET,
+		.doit = kcoap_nl_stats,
+	},
+};
+
+static struct genl_family kcoap_genl_family __ro_after_init = {
+	.name = COAP_GENL_NAME,
+	.version = COAP_GENL_VERSION,
+	.maxattr = COAP_A_MAX,
+	.policy = kcoap_nl_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.small_ops = kcoap_nl_ops,
+	.n_small_ops = ARRAY_SIZE(kcoap_nl_ops),
+	.resv_start_op = COAP_CMD_STATS_GET + 1,
+};
+
+/* Upper bound of a COAP_CMD_REQUEST message for req. */
+static size_t kcoap_nl_request_size(const struct coap_msg *req)
+{
+	return nla_total_size_64bit(sizeof(u64)) +		/* handle */
+	       2 * nla_total_size(sizeof(u8)) +			/* code, type */
+	       nla_total_size(COAP_PATH_MAX) +			/* path */
+	       2 * nla_total_size(sizeof(struct sockaddr_in6)) +
+	       2 * nla_total_size(sizeof(u16)) +		/* ct, accept */
+	       nla_total_size(0) +				/* options */
+	       req->nopts * (nla_total_size(0) + nla_total_size(sizeof(u16)) +
+			     2 * nla_total_size(0)) +		/* + query */
+	       2 * req->len + 64;				/* values */
+}
+
+static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
+				struct kcoap_endpoint *ep,
+				const struct kcoap_peer *peer,
+				const struct coap_msg *req,
+				const struct kcoap_resource *res)
+{
+	__be16 lport = inet_sk(ep->sock->sk)->inet_sport;
+	struct sockaddr_storage ss;
+	struct coap_opt_iter it;
+	struct nlattr *nest, *o;
+	struct coap_opt opt;
+	u32 v;
+
+	if (nla_put_u64_64bit(skb, COAP_A_HANDLE, handle, COAP_A_PAD) ||
+	    nla_put_u8(skb, COAP_A_CODE, req->code) ||
+	    nla_put_u8(skb, COAP_A_TYPE, req->type) ||
+	    nla_put_string(skb, COAP_A_PATH, res->link.path))
+		return -EMSGSIZE;
+	kcoap_peer_to_sockaddr(peer, false, peer->port, &ss);
+	if (kcoap_nl_put_addr(skb, COAP_A_PEER, &ss))
+		return -EMSGSIZE;
+	kcoap_peer_to_sockaddr(peer, true, lport, &ss);
+	if (kcoap_nl_put_addr(skb, COAP_A_LOCAL, &ss))
+		return -EMSGSIZE;
+
+	nest = nla_nest_start(skb, COAP_A_OPTIONS);
+	if (!nest)
+		return -EMSGSIZE;
+	coap_opt_iter_init(&it, req);
+	while (coap_opt_next(&it, &opt)) {
+		o = nla_nest_start(skb, COAP_A_OPTION);
+		if (!o || nla_put_u16(skb, COAP_OPTION_A_NUM, opt.num) ||
+		    nla_put(skb, COAP_OPTION_A_VALUE, opt.len, opt.val))
+			return -EMSGSIZE;
+		nla_nest_end(skb, o);
+	}
+	nla_nest_end(skb, nest);
+
+	/* the convenience copies: queries, Content-Format, Accept */
+	coap_opt_iter_init(&it, req);
+	while (coap_opt_next(&it, &opt)) {
+		int err = 0;
+
+		if (opt.num == COAP_OPT_URI_QUERY) {
+			o = nla_reserve(skb, COAP_A_QUERY, opt.len + 1);
+			if (!o)
+				return -EMSGSIZE;
+			memcpy(nla_data(o), opt.val, opt.len);
+			((char *)nla_data(o))[opt.len] = '\0';
+		} else if (opt.num == COAP_OPT_CONTENT_FORMAT &&
+			   coap_opt_uint(&opt, &v)) {
+			err = nla_put_u16(skb, COAP_A_CONTENT_FORMAT, v);
+		} else if (opt.num == COAP_OPT_ACCEPT &&
+			   coap_opt_uint(&opt, &v)) {
+			err = nla_put_u16(skb, COAP_A_ACCEPT, v);
+		}
+		if (err)
+			return err;
+	}
+	if (req->payload &&
+	    nla_put(skb, COAP_A_PAYLOAD, req->payload_len, req->payload))
+		return -EMSGSIZE;
+	return 0;
+}
+
+struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
+				     struct kcoap_endpoint *ep,
+				     const struct kcoap_peer *peer,
+				     const struct coap_msg *req,
+				     const struct kcoap_resource *res)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(kcoap_nl_request_size(req), GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &kcoap_genl_family, 0,
+			  COAP_CMD_REQUEST);
+	if (!hdr || kcoap_nl_put_request(skb, handle, ep, peer, req, res)) {
+		/* the size bound above is wrong if this happens */
+		WARN_ON_ONCE(1);
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
+int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid)
+{
+	return genlmsg_unicast(kn->net, msg, portid);
+}
+
+/* A netlink socket closed: if it was a daemon, its resources go. */
+static int kcoap_nl_notify(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    n->portid)
+		kcoap_daemon_release(kcoap_pernet(n->net), n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kcoap_nl_notifier = {
+	.notifier_call = kcoap_nl_notify,
+};
+
+int __init kcoap_netlink_init(void)
+{
+	int err;
+
+	err = netlink_register_notifier(&kcoap_nl_notifier);
+	if (err)
+		return err;
+	err = genl_register_family(&kcoap_genl_family);
+	if (err)
+		netlink_unregister_notifier(&kcoap_nl_notifier);
+	return err;
+}
+
+void kcoap_netlink_exit(void)
+{
+	genl_unregister_family(&kcoap_genl_family);
+	netlink_unregister_notifier(&kcoap_nl_notifier);
+}

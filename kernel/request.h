@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Requests handed to a daemon and waiting for its COAP_CMD_RESPONSE.
+ */
+#ifndef _KCOAP_REQUEST_H
+#define _KCOAP_REQUEST_H
+
+#include <linux/timer.h>
+#include <linux/types.h>
+
+struct kcoap_daemon;
+struct kcoap_endpoint;
+struct kcoap_net;
+struct kcoap_peer;
+struct kcoap_reply;
+struct kcoap_resource;
+struct coap_msg;
+
+/* The daemon's answer, as parsed from COAP_CMD_RESPONSE. */
+struct kcoap_response {
+	u8 code;
+	unsigned int nopts;
+	struct coap_opt_out *opts;	/* sorted by the callee */
+	const void *payload;
+	u32 payload_len;
+};
+
+void kcoap_requests_init(struct kcoap_net *kn);
+/* Softirq.  Either forwards (returns true) or fills reply (5.03). */
+bool kcoap_request_forward(struct kcoap_endpoint *ep,
+			   const struct kcoap_peer *peer,
+			   const struct coap_msg *req,
+			   struct kcoap_resource *res,
+			   struct kcoap_reply *reply);
+/* Softirq: is this CON/NON a retransmission of a pending request? */
+bool kcoap_request_pending(struct kcoap_net *kn,
+			   const struct kcoap_peer *peer, u16 mid);
+/* Process context. */
+int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
+			  struct kcoap_response *resp);
+/*
+ * Process context, kcoap_net.lock held: finish every pending request of
+ * daemon d, resource r or endpoint ep (each may be NULL); those of d or r
+ * are answered 5.03, those of a closing endpoint just freed.
+ */
+void kcoap_requests_purge(struct kcoap_net *kn, struct kcoap_daemon *d,
+			  struct kcoap_resource *r, struct kcoap_endpoint *ep);
+/* kcoap_net.lock held: refuse new requests for d from now on. */
+void kcoap_requests_mark_dead(struct kcoap_net *kn, struct kcoap_daemon *d);
+
+#endif /* _KCOAP_REQUEST_H */

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The resource table of a network namespace: what daemons registered, the
+ * representations they published, and who owns what.
+ */
+#ifndef _KCOAP_RESOURCE_H
+#define _KCOAP_RESOURCE_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+
+#include "linkformat.h"
+
+struct kcoap_net;
+
+/*
+ * A daemon: the netlink socket (port id) that registered resources.
+ * Lives while it owns a resource; freed after an RCU grace period so the
+ * receive path may follow resource->owner under rcu_read_lock.
+ */
+struct kcoap_daemon {
+	struct list_head node;		/* kcoap_net.daemons, under lock */
+	struct rcu_head rcu;
+	u32 portid;
+	unsigned int nres;		/* under kcoap_net.lock */
+	/* under kcoap_net.pending_lock: */
+	unsigned int npending;
+	bool dead;
+};
+
+/* A published representation; replaced whole and freed after RCU. */
+struct kcoap_repr {
+	struct rcu_head rcu;
+	u16 ct;
+	u8 etag_len;
+	u8 etag[8];
+	u32 max_age;
+	u32 len;
+	u8 data[];
+};
+
+struct kcoap_resource {
+	struct rhash_head hnode;	/* kcoap_net.resources, by path */
+	struct list_head node;		/* kcoap_net.res_list, RCU */
+	struct rcu_head rcu;
+	struct kcoap_daemon *owner;
+	u32 methods;			/* COAP_METHOD_BIT() mask */
+	u32 path_len;
+	struct kcoap_link link;		/* strings point into strs[] */
+	struct kcoap_repr __rcu *repr;	/* NULL: GETs go to the owner */
+	char strs[];
+};
+
+/* What a registration asks for; strings may be NULL except path. */
+struct kcoap_resource_spec {
+	const char *path, *rt, *if_, *title;
+	u32 methods;
+	int ct;
+	u32 sz;
+	bool obs;
+};
+
+int kcoap_resources_init(struct kcoap_net *kn);
+void kcoap_resources_exit(struct kcoap_net *kn);
+
+/* Caller holds rcu_read_lock; the result is valid until it drops it. */
+struct kcoap_resource *kcoap_resource_lookup(struct kcoap_net *kn,
+					     const char *path, u32 len);
+
+/* Process context; they take kcoap_net.lock. */
+bool kcoap_path_valid(const char *path);
+int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
+		       const struct kcoap_resource_spec *spec);
+int kcoap_resource_del(struct kcoap_net *kn, u32 portid, const char *path);
+int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
+			   const char *path, struct kcoap_repr *repr);
+void kcoap_daemon_release(struct kcoap_net *kn, u32 portid);
+
+#endif /* _KCOAP_RESOURCE_H */

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Answering requests (softirq, from rx.c): discovery, the published fast
+ * path, errors, or forwarding to the daemon that owns the resource.
+ */
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "kcoap.h"
+
+/* Largest /.well-known/core document; links past it are left out. */
+#define KCOAP_WK_MAX		8192
+#define KCOAP_MAX_FILTERS	4
+
+void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val)
+{
+	struct coap_opt_out *o;
+
+	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS))
+		return;
+	o = &r->opts[r->nopts];
+	o->num = num;
+	o->len = coap_uint_encode(val, r->optval[r->nopts]);
+	o->val = r->optval[r->nopts];
+	r->nopts++;
+}
+
+static void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num,
+				   const u8 *val, u8 len)
+{
+	struct coap_opt_out *o;
+
+	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS ||
+			 len > COAP_ETAG_MAX))
+		return;
+	o = &r->opts[r->nopts];
+	memcpy(r->optval[r->nopts], val, len);
+	o->num = num;
+	o->len = len;
+	o->val = r->optval[r->nopts];
+	r->nopts++;
+}
+
+/* Stable insertion sort: repeated options keep their order. */
+void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < n; i++) {
+		struct coap_opt_out t = o[i];
+
+		for (j = i; j > 0 && o[j - 1].num > t.num; j--)
+			o[j] = o[j - 1];
+		o[j] = t;
+	}
+}
+
+int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
+		      struct kcoap_answer *a)
+{
+	struct coap_msg_out out = {
+		.code = a->code,
+		.tkl = a->tkl,
+		.token = a->token,
+		.opts = a->opts,
+		.nopts = a->nopts,
+		.payload = a->payload,
+		.payload_len = a->payload_len,
+	};
+
+	kcoap_opts_sort(a->opts, a->nopts);
+	if (a->type == COAP_TYPE_CON) {
+		/* piggybacked on the ACK (section 5.2.1) */
+		out.type = COAP_TYPE_ACK;
+		out.mid = a->mid;
+	} else {
+		/* a NON request gets a NON response with its own MID */
+		out.type = COAP_TYPE_NON;
+		out.mid = (u16)atomic_inc_return(&ep->next_mid);
+	}
+	return kcoap_endpoint_send(ep, peer, &out);
+}
+
+/*
+ * Section 5.4.1: an unrecognised critical option rejects the request.
+ * The options the server understands (or knowingly ignores) so far.
+ */
+static bool kcoap_opt_known(u16 num)
+{
+	switch (num) {
+	case COAP_OPT_IF_MATCH:
+	case COAP_OPT_URI_HOST:
+	case COAP_OPT_ETAG:
+	case COAP_OPT_IF_NONE_MATCH:
+	case COAP_OPT_OBSERVE:
+	case COAP_OPT_URI_PORT:
+	case COAP_OPT_LOCATION_PATH:
+	case COAP_OPT_URI_PATH:
+	case COAP_OPT_CONTENT_FORMAT:
+	case COAP_OPT_MAX_AGE:
+	case COAP_OPT_URI_QUERY:
+	case COAP_OPT_ACCEPT:
+	case COAP_OPT_LOCATION_QUERY:
+	case COAP_OPT_BLOCK2:
+	case COAP_OPT_BLOCK1:
+	case COAP_OPT_SIZE2:
+	case COAP_OPT_PROXY_URI:
+	case COAP_OPT_PROXY_SCHEME:
+	case COAP_OPT_SIZE1:
+		return true;
+	}
+	return false;
+}
+
+/* What the server needs from a request's options, in one walk. */
+struct kcoap_req_info {
+	char path[COAP_PATH_MAX];
+	u32 path_len;
+	bool path_bad;		/* too long, or a segment holding '/' */
+	bool bad_critical;
+	bool proxy;
+	int accept;		/* -1: none */
+	unsigned int netags;
+	struct coap_opt etags[4];
+	unsigned int nfilters;
+	struct kcoap_filter filters[KCOAP_MAX_FILTERS];
+};
+
+static void kcoap_req_scan(const struct coap_msg *req,
+			   struct kcoap_req_info *ri)
+{
+	struct coap_opt_iter it;
+	struct coap_opt opt;
+	u32 v;
+
+	ri->path_len = 0;
+	ri->path_bad = false;
+	ri->bad_critical = false;
+	ri->proxy = false;
+	ri->accept = -1;
+	ri->netags = 0;
+	ri->nfilters = 0;
+	coap_opt_iter_init(&it, req);
+	while (coap_opt_next(&it, &opt)) {
+		switch (opt.num) {
+		case COAP_OPT_URI_PATH:
+			if (ri->path_len + 1 + opt.len >= COAP_PATH_MAX ||
+			    memchr(opt.val, '/', opt.len)) {
+				ri->path_bad = true;
+				break;
+			}
+			ri->path[ri->path_len++] = '/';
+			memcpy(ri->path + ri->path_len, opt.val, opt.len);
+			ri->path_len += opt.len;
+			break;
+		case COAP_OPT_URI_QUERY:
+			if (ri->nfilters < KCOAP_MAX_FILTERS &&
+			    kcoap_filter_parse(opt.val, opt.len,
+					       &ri->filters[ri->nfilters]))
+				ri->nfilters++;
+			break;
+		case COAP_OPT_ETAG:
+			if (ri->netags < ARRAY_SIZE(ri->etags))
+				ri->etags[ri->netags++] = opt;
+			break;
+		case COAP_OPT_ACCEPT:
+			if (coap_opt_uint(&opt, &v))
+				ri->accept = v;
+			break;
+		case COAP_OPT_PROXY_URI:
+		case COAP_OPT_PROXY_SCHEME:
+			ri->proxy = true;
+			break;
+		default:
+			if (coap_opt_critical(opt.num) &&
+			    !kcoap_opt_known(opt.num))
+				ri->bad_critical = true;
+		}
+	}
+	if (!ri->path_len)
+		ri->path[ri->path_len++] = '/';	/* no Uri-Path: the root */
+	ri->path[ri->path_len] = '\0';
+}
+
+static bool kcoap_link_selected(const struct kcoap_link *l,
+				const struct kcoap_req_info *ri)
+{
+	unsigned int i;
+
+	for (i = 0; i < ri->nfilters; i++)
+		if (!kcoap_link_match(l, &ri->filters[i]))
+			return false;
+	return true;
+}
+
+/* GET /.well-known/core: the registered resources as link-format. */
+static void kcoap_wellknown(struct kcoap_net *kn,
+			    const struct kcoap_req_info *ri,
+			    struct kcoap_reply *reply, char **buf)
+{
+	struct kcoap_resource *r;
+	u32 len = 0, n;
+
+	*buf = kmalloc(KCOAP_WK_MAX, GFP_ATOMIC);
+	if (!*buf) {
+		reply->code = COAP_CODE(5, 3);
+		return;
+	}
+	list_for_each_entry_rcu(r, &kn->res_list, node) {
+		if (!kcoap_link_selected(&r->link, ri))
+			continue;
+		n = kcoap_link_write(*buf + len, KCOAP_WK_MAX - len, &r->link,
+				     !len);
+		if (n >= KCOAP_WK_MAX - len)
+			break;	/* whole links only */
+		len += n;
+	}
+	reply->code = COAP_CODE(2, 5);
+	kcoap_reply_add_uint(reply, COAP_OPT_CONTENT_FORMAT,
+			     COAP_CT_LINK_FORMAT);
+	reply->payload = *buf;
+	reply->payload_len = len;
+}
+
+/*
+ * GET of a published representation, answered here.  Returns false when
+ * the daemon must answer (nothing published, or another format wanted).
+ */
+static bool kcoap_fast_get(struct kcoap_resource *res,
+			   const struct kcoap_req_info *ri,
+			   struct kcoap_reply *reply)
+{
+	struct kcoap_repr *repr = rcu_dereference(res->repr);
+	unsigned int i;
+
+	if (!repr || (ri->accept >= 0 && ri->accept != repr->ct))
+		return false;
+	if (repr->etag_len)
+		kcoap_reply_add_opaque(reply, COAP_OPT_ETAG, repr->etag,
+				       repr->etag_len);
+	kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE, repr->max_age);
+	/* section 5.10.6.1: a matching ETag validates the client's copy */
+	for (i = 0; repr->etag_len && i < ri->netags; i++) {
+		if (ri->etags[i].len == repr->etag_len &&
+		    !memcmp(ri->etags[i].val, repr->etag, repr->etag_len)) {
+			reply->code = COAP_CODE(2, 3);
+			return true;
+		}
+	}
+	reply->code = COAP_CODE(2, 5);
+	kcoap_reply_add_uint(reply, COAP_OPT_CONTENT_FORMAT, repr->ct);
+	reply->payload = repr->data;
+	reply->payload_len = repr->len;
+	return true;
+}
+
+void kcoap_server_request(struct kcoap_endpoint *ep,
+			  const struct kcoap_peer *peer,
+			  const struct coap_msg *req)
+{
+	struct kcoap_net *kn = ep->kn;
+	struct kcoap_reply reply = {};
+	struct kcoap_req_info *ri;
+	struct kcoap_resource *res;
+	struct kcoap_answer a;
+	char *buf = NULL;
+
+	/* a retransmission of a request its daemon still works on */
+	if (kcoap_request_pending(kn, peer, req->mid)) {
+		kcoap_stat_inc(kn, RX_REQUESTS);
+		kcoap_stat_inc(kn, REQ_DUPLICATE);
+		return;
+	}
+	/* 256-byte path and filters: too much for a softirq stack */
+	ri = kmalloc(sizeof(*ri), GFP_ATOMIC);
+	if (!ri) {
+		kcoap_stat_inc(kn, DROP_NOMEM);
+		return;
+	}
+	kcoap_req_scan(req, ri);
+	if (ri->bad_critical && req->type == COAP_TYPE_NON) {
+		/* section 4.3: a rejected NON is silently ignored */
+		kcoap_stat_inc(kn, DROP_BAD_OPTION_NON);
+		goto out;
+	}
+	kcoap_stat_inc(kn, RX_REQUESTS);
+
+	rcu_read_lock();
+	if (ri->bad_critical) {
+		reply.code = COAP_CODE(4, 2);
+	} else if (ri->proxy) {
+		reply.code = COAP_CODE(5, 5);	/* Proxying Not Supported */
+	} else if (ri->path_bad) {
+		reply.code = COAP_CODE(4, 4);
+	} else if (!strcmp(ri->path, "/.well-known/core")) {
+		if (req->code == COAP_METHOD_GET)
+			kcoap_wellknown(kn, ri, &reply, &buf);
+		else
+			reply.code = COAP_CODE(4, 5);
+	} else {
+		res = kcoap_resource_lookup(kn, ri->path, ri->path_len);
+		if (!res) {
+			reply.code = COAP_CODE(4, 4);
+		} else if (req->code > 31 ||
+			   !(res->methods & COAP_METHOD_BIT(req->code))) {
+			reply.code = COAP_CODE(4, 5);
+		} else if (req->code == COAP_METHOD_GET &&
+			   kcoap_fast_get(res, ri, &reply)) {
+			kcoap_stat_inc(kn, REQ_FAST);
+		} else if (kcoap_request_forward(ep, peer, req, res, &reply)) {
+			rcu_read_unlock();
+			goto out;
+		} else {
+			/* refused (counted by request.c); reply is set */
+			goto send;
+		}
+	}
+	kcoap_stat_inc(kn, REQ_LOCAL);
+send:
+	a = (struct kcoap_answer){
+		.type = req->type,
+		.mid = req->mid,
+		.tkl = req->tkl,
+		.token = req->token,
+		.code = reply.code,
+		.opts = reply.opts,
+		.nopts = reply.nopts,
+		.payload = reply.payload,
+		.payload_len = reply.payload_len,
+	};
+	kcoap_send_answer(ep, peer, &a);
+	rcu_read_unlock();
+out:
+	kfree(buf);
+	kfree(ri);
+}
