@@ -15,7 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __printf(a, b)	/* the kernel build checks the formats */
 #endif
 
 #include "linkformat.h"
@@ -62,9 +62,10 @@ bool kcoap_filter_parse(const u8 *q, u32 len, struct kcoap_filter *f)
 /* Does the value s[0..n) match the filter value? */
 static bool kcoap_val_match(const char *s, u32 n, const struct kcoap_filter *f)
 {
+	/* f->val is NULL for a bare "name": compare no bytes then */
 	if (f->prefix)
-		return n >= f->len && !memcmp(s, f->val, f->len);
-	return n == f->len && !memcmp(s, f->val, f->len);
+		return n >= f->len && (!f->len || !memcmp(s, f->val, f->len));
+	return n == f->len && (!n || !memcmp(s, f->val, n));
 }
 
 /* Any space-separated item of list matches? */

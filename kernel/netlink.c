@@ -50,6 +50,17 @@ static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
 
 static struct genl_family kcoap_genl_family;
 
+/* A required attribute: missing means EINVAL and a message naming it. */
+static bool kcoap_nl_missing(struct genl_info *info, int type, const char *msg)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, type))
+		return false;
+	/* msg is a string literal, as NL_SET_ERR_MSG would require */
+	if (info->extack)
+		info->extack->_msg = msg;
+	return true;
+}
+
 static struct kcoap_net *kcoap_nl_kn(struct genl_info *info)
 {
 	return kcoap_pernet(genl_info_net(info));
@@ -129,7 +140,8 @@ static int kcoap_nl_endpoint_del(struct sk_buff *skb, struct genl_info *info)
 	struct sockaddr_storage ss;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, COAP_A_ADDR))
+	if (kcoap_nl_missing(info, COAP_A_ADDR,
+			     "COAP_A_ADDR is required"))
 		return -EINVAL;
 	err = kcoap_nl_addr(info->attrs[COAP_A_ADDR], &ss, info->extack);
 	if (err)
@@ -174,7 +186,8 @@ static int kcoap_nl_path(struct genl_info *info, const char **path)
 {
 	struct nlattr *attr = info->attrs[COAP_A_PATH];
 
-	if (GENL_REQ_ATTR_CHECK(info, COAP_A_PATH))
+	if (kcoap_nl_missing(info, COAP_A_PATH,
+			     "COAP_A_PATH is required"))
 		return -EINVAL;
 	*path = nla_data(attr);
 	if (!kcoap_path_valid(*path)) {
@@ -427,8 +440,10 @@ static int kcoap_nl_response(struct sk_buff *skb, struct genl_info *info)
 	u8 scratch[8];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, COAP_A_HANDLE) ||
-	    GENL_REQ_ATTR_CHECK(info, COAP_A_CODE))
+	if (kcoap_nl_missing(info, COAP_A_HANDLE,
+			     "COAP_A_HANDLE is required") ||
+	    kcoap_nl_missing(info, COAP_A_CODE,
+			     "COAP_A_CODE is required"))
 		return -EINVAL;
 	resp.code = nla_get_u8(a[COAP_A_CODE]);
 	if (a[COAP_A_PAYLOAD]) {

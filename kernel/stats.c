@@ -44,6 +44,7 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_REQ_ANSWERED] = "req_answered",
 	[COAP_STATS_A_REQ_TIMEOUT] = "req_timeout",
 	[COAP_STATS_A_REQ_DAEMON_GONE] = "req_daemon_gone",
+	[COAP_STATS_A_REQ_ABORTED] = "req_aborted",
 };
 
 u64 kcoap_stat_read(struct kcoap_net *kn, int id)
@@ -62,13 +63,19 @@ static int kcoap_stats_show(struct seq_file *seq, void *v)
 	int i;
 
 	for (i = 1; i < __COAP_STATS_A_MAX; i++)
-		seq_printf(seq, "%s %llu\n", kcoap_stat_names[i] ?: "unnamed",
+		seq_printf(seq, "%s %llu\n", kcoap_stat_names[i],
 			   kcoap_stat_read(kn, i));
 	return 0;
 }
 
 int kcoap_stats_init(struct kcoap_net *kn)
 {
+	int i;
+
+	/* a counter added to the uapi without a name here is a bug */
+	for (i = 1; i < __COAP_STATS_A_MAX; i++)
+		if (WARN_ON_ONCE(!kcoap_stat_names[i]))
+			return -EINVAL;
 	kn->stats = alloc_percpu(struct kcoap_stats);
 	if (!kn->stats)
 		return -ENOMEM;

@@ -6,7 +6,8 @@ what came back, so tests can check the module byte for byte.  Independent
 of the module's codec on purpose: it is written from RFC 7252 directly.
 
   coaptool.py req HOST PORT [--type con|non] [--code 0.01] [--path a/b]
-                            [--opt NUM=HEX] [--payload TEXT] [--mid N]
+                            [--query Q] [--opt NUM=HEX] [--payload TEXT]
+                            [--mid N] [--token HEX] [--timeout S] [--sport N]
   coaptool.py raw HOST PORT HEX          send HEX, print the reply (or none)
   coaptool.py fuzz HOST PORT COUNT SEED  send COUNT random/mutated datagrams
   coaptool.py stats                      /proc/net/coap_stats as JSON
@@ -99,8 +100,12 @@ def family_of(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def exchange(host, port, data, timeout=2.0, expect=True):
+def exchange(host, port, data, timeout=2.0, sport=0):
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+    if sport:
+        # a fixed source port: several runs look like one client
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("::" if ":" in host else "0.0.0.0", sport))
     s.settimeout(timeout)
     s.sendto(data, (host, port))
     try:
@@ -121,7 +126,7 @@ def parse_code(text):
 def cmd_req(args):
     host, port = args[0], int(args[1])
     mtype, code, mid = 0, 1, random.randrange(65536)
-    token, opts, payload, timeout = os.urandom(4), [], b"", 2.0
+    token, opts, payload, timeout, sport = os.urandom(4), [], b"", 2.0, 0
     it = iter(args[2:])
     for a in it:
         if a == "--type":
@@ -145,10 +150,12 @@ def cmd_req(args):
             payload = next(it).encode()
         elif a == "--timeout":
             timeout = float(next(it))
+        elif a == "--sport":
+            sport = int(next(it))
         else:
             sys.exit("coaptool: unknown argument %s" % a)
     data = build(mtype, code, mid, token, opts, payload)
-    return report(exchange(host, port, data, timeout), mid)
+    return report(exchange(host, port, data, timeout, sport), mid)
 
 
 def report(reply, mid=None):

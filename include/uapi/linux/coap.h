@@ -209,6 +209,7 @@ enum coap_cmd {
 	COAP_CMD_STATS_GET,
 	__COAP_CMD_MAX
 };
+
 #define COAP_CMD_MAX (__COAP_CMD_MAX - 1)
 
 enum coap_attr {
@@ -242,6 +243,7 @@ enum coap_attr {
 	COAP_A_PAD,
 	__COAP_A_MAX
 };
+
 #define COAP_A_MAX (__COAP_A_MAX - 1)
 
 /* Inside COAP_A_OPTIONS: one nested COAP_A_OPTION per CoAP option. */
@@ -251,6 +253,7 @@ enum coap_option_attr {
 	COAP_OPTION_A_VALUE,	/* binary, may be empty */
 	__COAP_OPTION_A_MAX
 };
+
 #define COAP_OPTION_A_MAX (__COAP_OPTION_A_MAX - 1)
 #define COAP_A_OPTION		1	/* type of each entry in COAP_A_OPTIONS */
 
@@ -301,6 +304,7 @@ enum coap_stats_attr {
 	COAP_STATS_A_REQ_ABORTED,
 	__COAP_STATS_A_MAX
 };
+
 #define COAP_STATS_A_MAX (__COAP_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_COAP_H */

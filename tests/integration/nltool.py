@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""Raw generic netlink client for the "coap" family, for tests.
+
+Written from include/uapi/linux/coap.h with nothing but the socket module,
+so tests can send exactly the attributes they mean (including wrong ones)
+and see the errno and extended-ack message the kernel returns.
+
+  nltool.py call CMD [ATTR=VALUE ...]   one command; prints {"errno", "msg"}
+  nltool.py dump CMD                    prints one JSON object per message
+  nltool.py daemon SPEC...              register resources and answer requests
+  nltool.py adopt ADDR PORT             bind a UDP socket, hand it over by fd
+
+ATTR names are the COAP_A_ suffixes in lower case; values: numbers, text,
+hex:..., addr:HOST:PORT (sockaddr), flag (for flags).  Commands are the
+COAP_CMD_ suffixes (endpoint_add, resource_add, publish, ...).
+"""
+import json
+import os
+import re
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+
+NETLINK_GENERIC = 16
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
+NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
+NLM_F_ACK_TLVS = 0x200
+NLA_F_NESTED = 0x8000
+
+
+def uapi_enum(prefix):
+    """Read an enum's values from the uapi header: {name: value}."""
+    top = os.environ.get("KCOAP_TOP") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    text = open(os.path.join(top, "include/uapi/linux/coap.h")).read()
+    out, val = {}, 0
+    for m in re.finditer(r"^\t(%s\w+)(?:\s*=\s*(\d+))?," % prefix, text, re.M):
+        val = int(m.group(2)) if m.group(2) else val
+        out[m.group(1)[len(prefix):].lower()] = val
+        val += 1
+    return out
+
+
+CMD = uapi_enum("COAP_CMD_")
+ATTR = uapi_enum("COAP_A_")
+STATS = uapi_enum("COAP_STATS_A_")
+ATTR_NAME = {v: k for k, v in ATTR.items()}
+STAT_NAME = {v: k for k, v in STATS.items()}
+U8 = {"code", "type"}
+U16 = {"ct", "content_format", "accept"}
+U32 = {"fd", "methods", "sz", "max_age", "owner", "payload_len"}
+U64 = {"handle"}
+STRS = {"path", "rt", "if", "title", "query"}
+ADDRS = {"addr", "peer", "local"}
+
+
+def attr(t, data):
+    hdr = struct.pack("HH", 4 + len(data), t)
+    return hdr + data + b"\0" * ((4 - len(data) % 4) % 4)
+
+
+def sockaddr(host, port):
+    if ":" in host:
+        a = socket.inet_pton(socket.AF_INET6, host)
+        return struct.pack("=H", socket.AF_INET6) + struct.pack(
+            "!HI", port, 0) + a + struct.pack("=I", 0)
+    return struct.pack("=H", socket.AF_INET) + struct.pack(
+        "!H", port) + socket.inet_aton(host) + b"\0" * 8
+
+
+def unsockaddr(b):
+    fam = struct.unpack("=H", b[:2])[0]
+    port = struct.unpack("!H", b[2:4])[0]
+    if fam == socket.AF_INET:
+        return "%s:%d" % (socket.inet_ntoa(b[4:8]), port)
+    return "[%s]:%d" % (socket.inet_ntop(socket.AF_INET6, b[8:24]), port)
+
+
+def encode(name, value):
+    if re.fullmatch(r"attr\d+", name):     # a raw attribute type
+        return attr(int(name[4:]), bytes.fromhex(value[4:]))
+    t = ATTR[name]
+    if isinstance(value, bytes):
+        return attr(t, value)
+    if value == "flag":
+        return attr(t, b"")
+    if isinstance(value, str) and value.startswith("hex:"):
+        return attr(t, bytes.fromhex(value[4:]))
+    if isinstance(value, str) and value.startswith("addr:"):
+        host, port = value[5:].rsplit(":", 1)
+        return attr(t, sockaddr(host.strip("[]"), int(port)))
+    if name in U8:
+        return attr(t, struct.pack("B", int(value, 0) if isinstance(value, str) else value))
+    if name in U16:
+        return attr(t, struct.pack("H", int(value)))
+    if name in U32:
+        return attr(t, struct.pack("I", int(value)))
+    if name in U64:
+        return attr(t, struct.pack("Q", int(value)))
+    if name in STRS:
+        return attr(t, value.encode() + b"\0")
+    return attr(t, value.encode() if isinstance(value, str) else value)
+
+
+def parse_attrs(b):
+    out = []
+    i = 0
+    while i + 4 <= len(b):
+        ln, t = struct.unpack("HH", b[i:i + 4])
+        if ln < 4:
+            break
+        out.append((t & ~NLA_F_NESTED, b[i + 4:i + ln]))
+        i += (ln + 3) & ~3
+    return out
+
+
+def decode(attrs):
+    d = {}
+    for t, v in attrs:
+        name = ATTR_NAME.get(t, str(t))
+        if name in U8:
+            val = v[0]
+        elif name in U16:
+            val = struct.unpack("H", v[:2])[0]
+        elif name in U32:
+            val = struct.unpack("I", v[:4])[0]
+        elif name in U64:
+            val = struct.unpack("Q", v[:8])[0]
+        elif name in STRS:
+            val = v.rstrip(b"\0").decode("utf-8", "replace")
+        elif name in ADDRS:
+            val = unsockaddr(v)
+        elif name == "options":
+            val = []
+            for _, o in parse_attrs(v):
+                od = dict(parse_attrs(o))
+                val.append([struct.unpack("H", od[1][:2])[0], od.get(2, b"").hex()])
+        elif name == "stats":
+            # type 0 entries are alignment padding
+            val = {STAT_NAME.get(k, str(k)): struct.unpack("Q", x[:8])[0]
+                   for k, x in parse_attrs(v) if k}
+        elif name in ("adopted", "observable"):
+            val = True
+        elif name == "payload":
+            val = v.decode("utf-8", "replace")
+        elif name == "etag":
+            val = v.hex()
+        else:
+            val = v.hex()
+        if name == "query":
+            d.setdefault("query", []).append(val)
+        else:
+            d[name] = val
+    return d
+
+
+class Genl:
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.s.bind((0, 0))
+        self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self.seq = 1
+        self.backlog = []       # requests that arrived while waiting for ACKs
+        self.fam = self.resolve("coap")
+
+    def portid(self):
+        return self.s.getsockname()[0]
+
+    def send(self, family, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
+        self.seq += 1
+        body = struct.pack("BBH", cmd, 1, 0) + payload
+        msg = struct.pack("IHHII", 16 + len(body), family, flags, self.seq, 0) + body
+        self.s.send(msg)
+        return self.seq
+
+    def messages(self, data):
+        i = 0
+        while i + 16 <= len(data):
+            ln, typ, flags, seq, pid = struct.unpack("IHHII", data[i:i + 16])
+            yield typ, flags, seq, data[i + 16:i + ln]
+            i += (ln + 3) & ~3
+
+    def wait(self, seq, dump=False):
+        """Collect replies to seq until its ACK/DONE; stash requests."""
+        replies = []
+        while True:
+            data = self.s.recv(1 << 20)
+            for typ, flags, mseq, body in self.messages(data):
+                if mseq != seq:
+                    if mseq == 0 and typ == self.fam:
+                        self.backlog.append(body)
+                    continue
+                if typ == NLMSG_ERROR:
+                    err = -struct.unpack("i", body[:4])[0]
+                    msg = ""
+                    if flags & NLM_F_ACK_TLVS:
+                        olen = struct.unpack("I", body[4:8])[0]
+                        tl = body[4 + (olen if err else 16):]
+                        for t, v in parse_attrs(tl):
+                            if t == NLMSGERR_ATTR_MSG:
+                                msg = v.rstrip(b"\0").decode()
+                    return err, msg, replies
+                if typ == NLMSG_DONE:
+                    return 0, "", replies
+                replies.append(decode(parse_attrs(body[4:])))
+
+    def resolve(self, name):
+        seq = self.send(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                        attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"))
+        while True:
+            data = self.s.recv(65536)
+            for typ, flags, mseq, body in self.messages(data):
+                if typ == NLMSG_ERROR:
+                    err = -struct.unpack("i", body[:4])[0]
+                    if err:
+                        raise SystemExit(json.dumps({"errno": err, "msg": "no coap family"}))
+                    continue
+                for t, v in parse_attrs(body[4:]):
+                    if t == CTRL_ATTR_FAMILY_ID:
+                        fam = struct.unpack("H", v[:2])[0]
+                        self.wait(seq)
+                        return fam
+
+    def call(self, cmd, attrs):
+        payload = b"".join(encode(k, v) for k, v in attrs)
+        seq = self.send(self.fam, CMD[cmd], payload)
+        err, msg, replies = self.wait(seq)
+        return err, msg, replies
+
+    def dump(self, cmd):
+        seq = self.send(self.fam, CMD[cmd], b"", NLM_F_REQUEST | NLM_F_DUMP)
+        return self.wait(seq, dump=True)
+
+    def requests(self, timeout):
+        """Yield decoded COAP_CMD_REQUEST messages for timeout seconds."""
+        end = time.time() + timeout
+        while True:
+            while self.backlog:
+                yield decode(parse_attrs(self.backlog.pop(0)[4:]))
+            left = end - time.time()
+            if left <= 0:
+                return
+            r, _, _ = select.select([self.s], [], [], left)
+            if not r:
+                return
+            data = self.s.recv(1 << 20)
+            for typ, flags, seq, body in self.messages(data):
+                if typ == self.fam and body[0] == CMD["request"]:
+                    yield decode(parse_attrs(body[4:]))
+
+
+def kv(args):
+    out = []
+    for a in args:
+        k, _, v = a.partition("=")
+        out.append((k, v if v else "flag"))
+    return out
+
+
+def cmd_daemon(g, args):
+    """daemon [--hold S] [--answer CODE[:PAYLOAD]] [--ignore] [--max N]
+              [--publish PATH=TEXT] resource_add-attrs... (';' separates)
+
+    Registers the resources, prints {"ready": portid}, then answers each
+    request (or ignores it with --ignore) and prints it as JSON.
+    """
+    hold, answer, ignore, maxn = 5.0, "2.05:hello", False, None
+    publishes, groups, cur = [], [], []
+    it = iter(args)
+    for a in it:
+        if a == "--hold":
+            hold = float(next(it))
+        elif a == "--answer":
+            answer = next(it)
+        elif a == "--ignore":
+            ignore = True
+        elif a == "--max":
+            maxn = int(next(it))
+        elif a == "--publish":
+            publishes.append(next(it))
+        elif a == ";":
+            groups.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    if cur:
+        groups.append(cur)
+    for grp in groups:
+        err, msg, _ = g.call("resource_add", kv(grp))
+        if err:
+            print(json.dumps({"errno": err, "msg": msg}), flush=True)
+            return 1
+    for p in publishes:
+        path, _, text = p.partition("=")
+        err, msg, _ = g.call("publish", [("path", path), ("payload", text.encode())])
+        if err:
+            print(json.dumps({"errno": err, "msg": msg}), flush=True)
+            return 1
+    print(json.dumps({"ready": g.portid()}), flush=True)
+    code, _, payload = answer.partition(":")
+    c, d = code.split(".")
+    n = 0
+    for req in g.requests(hold):
+        n += 1
+        print(json.dumps({"request": req}), flush=True)
+        if not ignore:
+            attrs = [("handle", req["handle"]), ("code", (int(c) << 5) | int(d))]
+            if payload:
+                attrs.append(("payload", payload.encode()))
+            err, msg, _ = g.call("response", attrs)
+            if err:
+                print(json.dumps({"respond_errno": err, "msg": msg}), flush=True)
+        if maxn and n >= maxn:
+            break
+    print(json.dumps({"handled": n}), flush=True)
+    return 0
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    g = Genl()
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "call":
+        err, msg, replies = g.call(args[0], kv(args[1:]))
+        print(json.dumps({"errno": err, "msg": msg, "replies": replies}))
+        return 0
+    if cmd == "dump":
+        err, msg, replies = g.dump(args[0])
+        for r in replies:
+            print(json.dumps(r))
+        return 1 if err else 0
+    if cmd == "daemon":
+        return cmd_daemon(g, args)
+    if cmd == "adopt":
+        host, port = args[0], int(args[1])
+        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        s = socket.socket(fam, socket.SOCK_DGRAM)
+        s.bind((host, port))
+        err, msg, _ = g.call("endpoint_add", [("fd", str(s.fileno()))])
+        print(json.dumps({"errno": err, "msg": msg}))
+        s.close()   # the kernel keeps the socket
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

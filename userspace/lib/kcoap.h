@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libkcoap: the resource-daemon side of the kcoap generic netlink family
+ * (see <linux/coap.h> for what each command means to the kernel).
+ *
+ * One struct kcoap is one netlink socket.  Resources registered through a
+ * handle belong to that socket: they disappear when the handle is closed
+ * or the process exits.  The socket's fd (kcoap_fd()) fits any event loop:
+ * poll it for POLLIN and call kcoap_dispatch() to receive requests.
+ *
+ * Every function that can fail returns 0 (or a count) on success and a
+ * negative errno on failure; none of them prints or exits.  After a failure
+ * kcoap_last_error() describes it, with the kernel's extended-ack message
+ * when there was one.
+ *
+ * Control calls (everything except kcoap_dispatch) block until the kernel
+ * acknowledges them, at most a few seconds (-ETIMEDOUT otherwise).
+ * Requests that arrive meanwhile are queued inside the handle and
+ * delivered by the next kcoap_dispatch(): callers that wait for the fd
+ * to become readable should call kcoap_dispatch() after every control
+ * call as well, or use kcoap_pending().
+ *
+ * A handle is not thread-safe: use one per thread.
+ */
+#ifndef KCOAP_H
+#define KCOAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <linux/coap.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kcoap;
+
+/* Handle
+ * ====== */
+
+/*
+ * kcoap_open - open a netlink socket and resolve the "coap" family.
+ * @err: set to a negative errno on failure (may be NULL)
+ *
+ * Returns the handle, or NULL with *err = -ENOENT when the coap module is
+ * not loaded, -EPROTONOSUPPORT when the kernel lacks generic netlink,
+ * -ENOMEM, or another negative errno.
+ */
+struct kcoap *kcoap_open(int *err);
+
+/*
+ * kcoap_close - close the socket and free the handle (NULL is fine; not
+ * from inside a callback of the same handle).
+ * The kernel then removes every resource the handle registered and answers
+ * the requests still pending for it with 5.03.
+ */
+void kcoap_close(struct kcoap *k);
+
+/*
+ * kcoap_fd - the netlink socket, for poll()/epoll (POLLIN: call
+ * kcoap_dispatch()).  Do not read from or write to it directly.
+ */
+int kcoap_fd(const struct kcoap *k);
+
+/*
+ * kcoap_portid - the socket's netlink port id, which is what
+ * struct kcoap_resource_info.owner shows for resources this handle owns.
+ */
+uint32_t kcoap_portid(const struct kcoap *k);
+
+/*
+ * kcoap_last_error - text for the last failed call on this handle:
+ * strerror() of its error, followed by ": " and the kernel's
+ * extended-ack message when it sent one (or the library's explanation for
+ * errors found before sending), e.g. "File exists: path already
+ * registered (COAP_A_PATH)".  Valid until the next failure; "" if nothing
+ * failed yet.
+ */
+const char *kcoap_last_error(const struct kcoap *k);
+
+/*
+ * kcoap_last_extack - just the detail message of the last failure (kernel
+ * extended ack or library explanation), or NULL if there was none.
+ */
+const char *kcoap_last_extack(const struct kcoap *k);
+
+/* Endpoints
+ * ========= */
+
+struct kcoap_endpoint {
+	struct sockaddr_storage addr;	/* bound address */
+	socklen_t addr_len;
+	bool adopted;			/* came from kcoap_endpoint_adopt() */
+};
+
+/*
+ * kcoap_endpoint_add - open a CoAP endpoint bound to @sa (sockaddr_in or
+ * sockaddr_in6; port 0 means 5683).  [CAP_NET_ADMIN]
+ * Returns 0, -EEXIST if that address is already open, -EADDRINUSE,
+ * -EINVAL, -EPERM, ...
+ */
+int kcoap_endpoint_add(struct kcoap *k, const struct sockaddr *sa,
+		       socklen_t len);
+
+/*
+ * kcoap_endpoint_adopt - hand a bound UDP socket of this process to the
+ * kernel as an endpoint.  The caller may close @udp_fd afterwards; the
+ * kernel keeps its own reference until the endpoint is deleted.
+ * Returns 0 or -EBADF, -ENOTSOCK, -EPROTOTYPE, -EEXIST, ...
+ */
+int kcoap_endpoint_adopt(struct kcoap *k, int udp_fd);
+
+/*
+ * kcoap_endpoint_del - close the endpoint bound to @sa.
+ * Returns 0 or -ENOENT if there is none.
+ */
+int kcoap_endpoint_del(struct kcoap *k, const struct sockaddr *sa,
+		       socklen_t len);
+
+/*
+ * Listing callbacks get one entry at a time, valid only during the call.
+ * Return 0 to go on, or a negative errno to stop: the list function then
+ * returns that value.  Callbacks may not call other kcoap functions on the
+ * same handle (they fail with -EBUSY).
+ */
+typedef int (*kcoap_endpoint_fn)(const struct kcoap_endpoint *ep, void *arg);
+
+/*
+ * kcoap_endpoint_list - call @fn for every endpoint of the namespace.
+ * Returns 0, the callback's negative value, or a negative errno.
+ */
+int kcoap_endpoint_list(struct kcoap *k, kcoap_endpoint_fn fn, void *arg);
+
+/* Resources
+ * ========= */
+
+struct kcoap_resource {
+	const char *path;	/* "/a/b": see COAP_A_PATH for the rules */
+	uint32_t methods;	/* COAP_METHOD_BIT() mask; 0: GET only */
+	const char *rt;		/* link-format attributes, NULL: none */
+	const char *if_;
+	const char *title;
+	int ct;			/* link-format ct=, -1: none */
+	uint32_t sz;		/* link-format sz=, 0: none */
+	bool observable;	/* link-format obs */
+};
+
+/*
+ * kcoap_resource_add - register a resource owned by this handle.
+ * [CAP_NET_ADMIN]  Until a representation is published, every request for
+ * it reaches kcoap_dispatch().
+ * Returns 0, -EEXIST (path taken), -ENOSPC (namespace limit), -EINVAL.
+ */
+int kcoap_resource_add(struct kcoap *k, const struct kcoap_resource *spec);
+
+/*
+ * kcoap_resource_del - unregister a resource this handle owns.
+ * Returns 0, -ENOENT, or -EPERM (another socket owns it).
+ */
+int kcoap_resource_del(struct kcoap *k, const char *path);
+
+struct kcoap_resource_info {
+	struct kcoap_resource res;	/* strings valid during the callback */
+	uint32_t owner;			/* netlink port id of the owner */
+	bool published;			/* the kernel serves GET itself */
+	/* the published representation (when published is true) */
+	int content_format;
+	uint32_t max_age;
+	uint8_t etag[COAP_ETAG_MAX];
+	size_t etag_len;
+	uint32_t payload_len;
+};
+
+typedef int (*kcoap_resource_fn)(const struct kcoap_resource_info *info,
+				 void *arg);
+
+/*
+ * kcoap_resource_list - call @fn for every resource of the namespace,
+ * whoever owns it.  Returns as kcoap_endpoint_list().
+ */
+int kcoap_resource_list(struct kcoap *k, kcoap_resource_fn fn, void *arg);
+
+/* Published representations
+ * ========================= */
+
+struct kcoap_representation {
+	const void *payload;	/* may be NULL when len is 0 */
+	size_t len;		/* at most COAP_PUBLISH_MAX */
+	int content_format;	/* -1: kernel default (0, text/plain) */
+	int64_t max_age;	/* seconds, -1: kernel default (60) */
+	const void *etag;	/* NULL or 1 to COAP_ETAG_MAX bytes */
+	size_t etag_len;
+};
+
+/*
+ * kcoap_publish - set the representation the kernel serves, by itself and
+ * to observers, for GET on @path (which this handle owns).
+ * Returns 0, -EPERM, -ENOENT, -EMSGSIZE (payload too large), -EINVAL.
+ */
+int kcoap_publish(struct kcoap *k, const char *path,
+		  const struct kcoap_representation *rep);
+
+/*
+ * kcoap_withdraw - drop the published representation: GETs reach
+ * kcoap_dispatch() again.  Returns as kcoap_publish().
+ */
+int kcoap_withdraw(struct kcoap *k, const char *path);
+
+/* Counters
+ * ======== */
+
+/*
+ * kcoap_stats - read the namespace's counters: out[COAP_STATS_A_x] for
+ * every x; counters the kernel did not report are 0.
+ * Returns 0 or a negative errno.
+ */
+int kcoap_stats(struct kcoap *k, uint64_t out[COAP_STATS_A_MAX + 1]);
+
+/*
+ * kcoap_stat_name - "rx_datagrams", "drop_option_nibble_15", ...: the
+ * counter's name as in /proc/net/coap_stats, or NULL when @attr is not
+ * 1..COAP_STATS_A_MAX.
+ */
+const char *kcoap_stat_name(int attr);
+
+/* Requests and responses
+ * ====================== */
+
+struct kcoap_option {
+	uint16_t num;		/* enum coap_option_num */
+	uint16_t len;
+	const void *value;
+};
+
+struct kcoap_request {
+	uint64_t handle;		/* quote it in kcoap_respond() */
+	uint8_t code;			/* COAP_METHOD_GET ... */
+	uint8_t type;			/* COAP_TYPE_CON or COAP_TYPE_NON */
+	const char *path;
+	const char *const *queries;	/* Uri-Query values, in order */
+	size_t nqueries;
+	struct sockaddr_storage peer;	/* the client */
+	socklen_t peer_len;
+	struct sockaddr_storage local;	/* where it arrived (0 length if
+					 * the kernel did not say) */
+	socklen_t local_len;
+	int content_format;		/* -1: absent */
+	int accept;			/* -1: absent */
+	const struct kcoap_option *options;	/* every option, in order */
+	size_t noptions;
+	const void *payload;		/* NULL when there is none */
+	size_t payload_len;
+};
+
+/*
+ * A request handler.  @req and everything it points to are valid only
+ * during the call.  The handler may call kcoap_respond() (now, or later
+ * with the saved handle) and any control function, but not
+ * kcoap_dispatch().
+ */
+typedef void (*kcoap_request_fn)(struct kcoap *k,
+				 const struct kcoap_request *req, void *arg);
+
+/*
+ * kcoap_dispatch - deliver queued requests, then read the socket without
+ * blocking until it is empty, calling @fn for every request.  To keep one
+ * busy handle from starving an event loop it returns after 64 requests:
+ * with edge-triggered polling, call it until it returns 0.  Malformed
+ * request messages are answered 5.00 by the library and not delivered.
+ * Returns the number of requests delivered, -ENOBUFS when the socket's
+ * receive buffer overflowed and requests were lost (the kernel answers
+ * those 5.03 after its timeout; calling again is fine), -EBUSY when called
+ * from a handler, or another negative errno.
+ */
+int kcoap_dispatch(struct kcoap *k, kcoap_request_fn fn, void *arg);
+
+/*
+ * kcoap_pending - true when requests are queued in the handle, i.e. the
+ * next kcoap_dispatch() has work even if the fd is not readable.
+ */
+bool kcoap_pending(const struct kcoap *k);
+
+struct kcoap_response {
+	uint8_t code;		/* e.g. (2 << 5) | 5 for 2.05: COAP_CODE() */
+	int content_format;	/* -1: none */
+	int64_t max_age;	/* -1: none */
+	const void *etag;	/* NULL or 1 to COAP_ETAG_MAX bytes */
+	size_t etag_len;
+	const struct kcoap_option *options;	/* extra options, e.g.
+						 * Location-Path */
+	size_t noptions;
+	const void *payload;	/* NULL: no payload */
+	size_t payload_len;
+};
+
+/* A response code from class and detail: COAP_CODE(2, 5) is 2.05. */
+#define COAP_CODE(class, detail)	((uint8_t)(((class) << 5) | (detail)))
+
+/*
+ * kcoap_respond - answer a request delivered by kcoap_dispatch().
+ * Returns 0, -ENOENT (unknown handle: already answered or timed out and
+ * answered 5.03 by the kernel), -EPERM, -EMSGSIZE (does not fit a
+ * datagram), -EINVAL.
+ */
+int kcoap_respond(struct kcoap *k, uint64_t handle,
+		  const struct kcoap_response *resp);
+
+/* Methods
+ * ======= */
+
+/* "GET", "POST", "PUT", "DELETE", or NULL for other codes. */
+const char *kcoap_method_name(unsigned int code);
+
+/*
+ * kcoap_methods_parse - "get,put" (any case, comma-separated) into a
+ * COAP_METHOD_BIT() mask.  Returns 0 or -EINVAL (unknown or empty name).
+ */
+int kcoap_methods_parse(const char *list, uint32_t *mask);
+
+/*
+ * kcoap_methods_format - a mask as "get,put" (lower case, in code order;
+ * "" for 0).  Returns 0 or -ENOSPC.
+ */
+int kcoap_methods_format(uint32_t mask, char *buf, size_t size);
+
+/* Addresses
+ * ========= */
+
+/* Enough for "[ffff:...:ffff%ifname]:65535" and the NUL. */
+#define KCOAP_ADDRSTRLEN	72
+
+/*
+ * kcoap_addr_parse - parse "1.2.3.4", "1.2.3.4:5683", "::1", "[::1]",
+ * "[fe80::1%eth0]:5683" into a sockaddr_in or sockaddr_in6; the port is
+ * COAP_DEFAULT_PORT when not given.  Returns 0 or -EINVAL.
+ */
+int kcoap_addr_parse(const char *s, struct sockaddr_storage *ss,
+		     socklen_t *len);
+
+/*
+ * kcoap_addr_format - "1.2.3.4:5683" or "[::1]:5683" into @buf.
+ * Returns 0, -EAFNOSUPPORT (not an IPv4/IPv6 address) or -ENOSPC.
+ */
+int kcoap_addr_format(const struct sockaddr *sa, socklen_t len, char *buf,
+		      size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KCOAP_H */
