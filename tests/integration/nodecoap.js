@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// node-coap (npm "coap") as a second, independent CoAP client for tests.
+//   node nodecoap.js METHOD coap://HOST[:PORT]/path[?query] [PAYLOAD]
+// Prints one JSON line {code, payload, format} and exits 0, or
+// {error} and exits 1 (timeout after 10 s).
+'use strict';
+const coap = require('coap');
+
+const [method, url, payload] = process.argv.slice(2);
+if (!method || !url) {
+  console.error('usage: nodecoap.js METHOD URL [PAYLOAD]');
+  process.exit(2);
+}
+const u = new URL(url);
+const req = coap.request({
+  hostname: u.hostname.replace(/^\[|\]$/g, ''),
+  port: Number(u.port) || 5683,
+  pathname: u.pathname,
+  query: u.search.slice(1),
+  method: method.toUpperCase(),
+  confirmable: true,
+});
+const timer = setTimeout(() => {
+  console.log(JSON.stringify({ error: 'timeout' }));
+  process.exit(1);
+}, 10000);
+req.on('response', (res) => {
+  clearTimeout(timer);
+  const cf = res.headers['Content-Format'];
+  console.log(JSON.stringify({
+    code: res.code,
+    payload: res.payload.toString(),
+    format: cf === undefined ? null : cf,
+  }));
+  process.exit(0);
+});
+req.on('error', (err) => {
+  clearTimeout(timer);
+  console.log(JSON.stringify({ error: String(err) }));
+  process.exit(1);
+});
+if (payload !== undefined) req.write(payload);
+req.end();
