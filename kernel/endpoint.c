@@ -62,6 +62,7 @@ static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 	if (!ep)
 		return NULL;
 	ep->kn = kn;
+	kcoap_params_default(&ep->params);
 	/* section 4.4: start MIDs at a random value */
 	atomic_set(&ep->next_mid, get_random_u32());
 	return ep;
@@ -322,44 +323,66 @@ static int kcoap_send6(struct sock *sk, struct sk_buff *skb,
 #endif
 }
 
+/* An skb holding len bytes of CoAP message, with room for the headers. */
+struct sk_buff *kcoap_skb_alloc(u32 len)
+{
+	struct sk_buff *skb = alloc_skb(KCOAP_TX_HEADROOM + len, GFP_ATOMIC);
+
+	if (skb)
+		skb_reserve(skb, KCOAP_TX_HEADROOM);
+	return skb;
+}
+
+/* Send the CoAP message in skb (consumed) to peer.  Never sleeps. */
+int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
+			const struct kcoap_peer *peer, struct sk_buff *skb)
+{
+	struct kcoap_net *kn = ep->kn;
+	struct sock *sk = ep->sock->sk;
+	bool rst = skb->len >= 1 && (skb->data[0] & 0x30) == 0x30;
+	int err;
+
+	if (peer->family == AF_INET)
+		err = kcoap_send4(sk, skb, peer);
+	else
+		err = kcoap_send6(sk, skb, peer);
+	if (err) {
+		kcoap_stat_inc(kn, TX_ERRORS);
+		return err;
+	}
+	kcoap_stat_inc(kn, TX_DATAGRAMS);
+	if (rst)
+		kcoap_stat_inc(kn, TX_RST);
+	return 0;
+}
+
+/* Encode msg into a new skb; NULL if it cannot be encoded or allocated. */
+struct sk_buff *kcoap_msg_skb(const struct coap_msg_out *msg)
+{
+	struct sk_buff *skb;
+	long len;
+
+	len = coap_msg_size(msg);
+	if (len < 0 || len > KCOAP_MAX_DATAGRAM)
+		return NULL;
+	skb = kcoap_skb_alloc(len);
+	if (skb && coap_msg_write(msg, skb_put(skb, len), len) != len) {
+		kfree_skb(skb);
+		skb = NULL;
+	}
+	return skb;
+}
+
 /* Encode msg and send it to peer.  Any context; never sleeps. */
 int kcoap_endpoint_send(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer,
 			const struct coap_msg_out *msg)
 {
-	struct kcoap_net *kn = ep->kn;
-	struct sock *sk = ep->sock->sk;
-	struct sk_buff *skb;
-	long len;
-	int err;
+	struct sk_buff *skb = kcoap_msg_skb(msg);
 
-	len = coap_msg_size(msg);
-	if (len < 0 || len > KCOAP_MAX_DATAGRAM) {
-		err = -EMSGSIZE;
-		goto fail;
-	}
-	skb = alloc_skb(KCOAP_TX_HEADROOM + len, GFP_ATOMIC);
 	if (!skb) {
-		err = -ENOMEM;
-		goto fail;
+		kcoap_stat_inc(ep->kn, TX_ERRORS);
+		return -ENOMEM;
 	}
-	skb_reserve(skb, KCOAP_TX_HEADROOM);
-	if (coap_msg_write(msg, skb_put(skb, len), len) != len) {
-		kfree_skb(skb);
-		err = -EINVAL;
-		goto fail;
-	}
-	if (peer->family == AF_INET)
-		err = kcoap_send4(sk, skb, peer);
-	else
-		err = kcoap_send6(sk, skb, peer);
-	if (err)
-		goto fail;
-	kcoap_stat_inc(kn, TX_DATAGRAMS);
-	if (msg->type == COAP_TYPE_RST)
-		kcoap_stat_inc(kn, TX_RST);
-	return 0;
-fail:
-	kcoap_stat_inc(kn, TX_ERRORS);
-	return err;
+	return kcoap_endpoint_xmit(ep, peer, skb);
 }

@@ -20,6 +20,7 @@
 #include "codec.h"
 #include "compat.h"
 #include "linkformat.h"
+#include "params.h"
 #include "request.h"
 #include "resource.h"
 #include "stats.h"
@@ -40,8 +41,14 @@ struct kcoap_net {
 	struct list_head daemons;
 	/* pending_lock: softirq and process (_bh) context; request.c */
 	spinlock_t pending_lock;
-	DECLARE_HASHTABLE(pend_handle, 8);
-	DECLARE_HASHTABLE(pend_mid, 8);
+	DECLARE_HASHTABLE(pend_handle, 8);	/* waiting for a daemon */
+	DECLARE_HASHTABLE(out_mid, 8);		/* separate CONs in flight */
+	DECLARE_HASHTABLE(dedup_hash, 10);
+	DECLARE_HASHTABLE(peer_hash, 8);	/* records per peer */
+	struct list_head dedup_fifo[2];		/* CON, NON: oldest first */
+	struct timer_list dedup_timer;
+	unsigned int ndedup;
+	unsigned int npending;
 	atomic64_t next_handle;
 	struct kcoap_stats __percpu *stats;
 };
@@ -71,6 +78,8 @@ struct kcoap_endpoint {
 	struct sockaddr_storage bound;	/* what was asked for */
 	bool adopted;			/* socket came from userspace */
 	bool dead;
+	/* written under kcoap_net.lock, read locklessly field by field */
+	struct kcoap_params params;
 	atomic_t next_mid;		/* MIDs for messages we originate */
 };
 
@@ -94,6 +103,10 @@ void kcoap_endpoints_close_all(struct kcoap_net *kn);
 int kcoap_endpoint_send(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer,
 			const struct coap_msg_out *msg);
+struct sk_buff *kcoap_skb_alloc(u32 len);
+struct sk_buff *kcoap_msg_skb(const struct coap_msg_out *msg);
+int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
+			const struct kcoap_peer *peer, struct sk_buff *skb);
 void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
 			    __be16 port, struct sockaddr_storage *ss);
 

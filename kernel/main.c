@@ -54,6 +54,7 @@ static void __net_exit kcoap_net_exit(struct net *net)
 	/* endpoints first: their pending requests go with them */
 	kcoap_endpoints_close_all(kn);
 	kcoap_resources_exit(kn);
+	kcoap_requests_exit(kn);
 	kcoap_stats_exit(kn);
 }
 
@@ -122,9 +123,14 @@ static int __init kcoap_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&kcoap_net_ops);
+	err = kcoap_requests_module_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&kcoap_net_ops);
+	if (err) {
+		kcoap_requests_module_exit();
+		return err;
+	}
 	err = kcoap_open_initial();
 	if (err)
 		goto fail;	/* pernet exit closes whatever did open */
@@ -134,6 +140,7 @@ static int __init kcoap_init(void)
 	return 0;
 fail:
 	unregister_pernet_subsys(&kcoap_net_ops);
+	kcoap_requests_module_exit();
 	return err;
 }
 
@@ -141,6 +148,7 @@ static void __exit kcoap_exit(void)
 {
 	kcoap_netlink_exit();
 	unregister_pernet_subsys(&kcoap_net_ops);
+	kcoap_requests_module_exit();
 }
 
 module_init(kcoap_init);

@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Requests forwarded to daemons.
+ * Requests forwarded to daemons: the exchange, its deduplication record
+ * and the separate response (RFC 7252 sections 4.2, 4.5, 5.2.2).
  *
- * A pending request sits in two hash tables (by handle, for the daemon's
- * answer; by peer and MID, to recognise retransmissions) under
- * kcoap_net.pending_lock.  Whoever unhashes an entry owns it: the answer
- * (netlink, process context), its timer (softirq) or a purge (process
- * context).  Process-context owners then wait for the timer with
- * del_timer_sync() before freeing; the timer callback finds an unhashed
- * entry and leaves it alone.  The timer is armed only once the request has
- * reached the daemon, so a failed delivery is undone without racing it.
+ * Every request that goes to a daemon gets a dedup record (struct
+ * kcoap_dedup), kept EXCHANGE_LIFETIME for a CON and NON_LIFETIME for a
+ * NON.  A duplicate is answered from it: the cached ACK (piggybacked
+ * response or empty ACK) is sent again, a NON is ignored, and the daemon
+ * never sees the request twice.  Records are bounded per peer and per
+ * namespace; at a bound the oldest finished record of that peer (or of the
+ * namespace) is evicted, which is the one closest to expiry, and
+ * dedup_evicted moves; when every record is still open the client gets
+ * 5.03.
  *
- * Owners send under rcu_read_lock and check ep->dead, so an endpoint that
- * is closing (it sets dead, then waits for a grace period before freeing
- * its socket) is never used after it is gone.
+ * While the daemon works, a struct kcoap_pending holds the exchange.  A
+ * CON whose answer takes longer than ack_delay_ms gets an empty ACK; the
+ * answer then goes out as a CON of its own, retransmitted with exponential
+ * back-off until the client ACKs or resets it, or MAX_RETRANSMIT runs out.
+ *
+ * Locking: everything here is under kcoap_net.pending_lock (_bh from
+ * process context).  A pending exchange is reference counted: one
+ * reference while it is hashed (by handle while the daemon owes the
+ * answer, by response MID while our CON awaits its ACK) and one while its
+ * timer is armed, so any context can cancel it without waiting.  Senders
+ * check ep->dead under rcu_read_lock (see struct kcoap_endpoint).
  */
 #include <linux/jhash.h>
 #include <linux/module.h>
+#include <linux/random.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
@@ -31,116 +43,557 @@ static unsigned int max_pending = 256;
 module_param(max_pending, uint, 0644);
 MODULE_PARM_DESC(max_pending, "Requests that may wait for one daemon; beyond, clients get 5.03 (default 256)");
 
+static unsigned int max_dedup = 8192;
+module_param(max_dedup, uint, 0644);
+MODULE_PARM_DESC(max_dedup, "Deduplication records per network namespace (default 8192)");
+
+static unsigned int max_dedup_per_peer = 256;
+module_param(max_dedup_per_peer, uint, 0644);
+MODULE_PARM_DESC(max_dedup_per_peer, "Deduplication records per client address and port (default 256)");
+
+static struct kmem_cache *kcoap_dedup_cache __read_mostly;
+
+enum {
+	KCOAP_WAIT_DAEMON,	/* hashed by handle */
+	KCOAP_WAIT_ACK,		/* our separate CON awaits its ACK */
+	KCOAP_DONE,
+};
+
+/* The cached reply: length, then the datagram. */
+struct kcoap_reply_copy {
+	u16 len;
+	u8 data[];
+};
+
+/*
+ * A deduplication record: 88 bytes on 64-bit (see the bench README for
+ * the measured slab cost), plus the cached reply.
+ */
+struct kcoap_dedup {
+	struct hlist_node hnode;	/* dedup_hash, by peer and MID */
+	struct list_head fifo;		/* dedup_fifo[CON or NON], oldest first */
+	unsigned long expires;		/* jiffies */
+	struct kcoap_pending *pending;	/* while the exchange is open */
+	struct kcoap_reply_copy *reply;	/* what a duplicate CON gets */
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} addr;
+	__be16 port;
+	u16 mid;
+	u8 family;
+	u8 type;
+};
+
+/* How many records one peer holds; freed with its last record. */
+struct kcoap_peer_count {
+	struct hlist_node hnode;	/* peer_hash */
+	struct kcoap_peer key;		/* family, port and addr only */
+	unsigned int n;
+};
+
 struct kcoap_pending {
-	struct hlist_node hnode;	/* pend_handle */
-	struct hlist_node mnode;	/* pend_mid */
+	struct hlist_node hnode;	/* pend_handle, or out_mid */
 	struct list_head purge;		/* private list of a purge */
 	struct timer_list timer;
+	refcount_t ref;
 	struct kcoap_net *kn;
 	struct kcoap_endpoint *ep;
-	struct kcoap_daemon *owner;
+	struct kcoap_daemon *owner;	/* while KCOAP_WAIT_DAEMON */
 	const struct kcoap_resource *res;	/* compared, not followed */
+	struct kcoap_dedup *dd;		/* NULL once the record expired */
 	u64 handle;
+	unsigned long deadline;		/* of the daemon's answer */
 	struct kcoap_peer peer;
-	u16 mid;
+	u8 state;
+	bool acked;			/* empty ACK sent */
 	u8 type;
 	u8 tkl;
 	u8 token[COAP_MAX_TKL];
+	u16 mid;
+	u16 resp_mid;			/* of our separate CON response */
+	u8 retries;
+	u32 rto_ms;
+	struct sk_buff *resp;		/* separate response, for resending */
 };
+
+int __init kcoap_requests_module_init(void)
+{
+	kcoap_dedup_cache = KMEM_CACHE(kcoap_dedup, 0);
+	return kcoap_dedup_cache ? 0 : -ENOMEM;
+}
+
+void kcoap_requests_module_exit(void)
+{
+	kmem_cache_destroy(kcoap_dedup_cache);
+}
+
+static void kcoap_dedup_gc(struct timer_list *t);
 
 void kcoap_requests_init(struct kcoap_net *kn)
 {
 	spin_lock_init(&kn->pending_lock);
 	hash_init(kn->pend_handle);
-	hash_init(kn->pend_mid);
+	hash_init(kn->out_mid);
+	hash_init(kn->dedup_hash);
+	hash_init(kn->peer_hash);
+	INIT_LIST_HEAD(&kn->dedup_fifo[0]);
+	INIT_LIST_HEAD(&kn->dedup_fifo[1]);
+	timer_setup(&kn->dedup_timer, kcoap_dedup_gc, 0);
 	atomic64_set(&kn->next_handle, 0);
+}
+
+static u32 kcoap_addr_hash(u8 family, const void *addr, __be16 port, u32 h)
+{
+	h = jhash_2words((__force u32)port, family, h);
+	if (family == AF_INET)
+		return jhash_1word(*(const u32 *)addr, h);
+	return jhash(addr, sizeof(struct in6_addr), h);
 }
 
 static u32 kcoap_mid_hash(const struct kcoap_peer *peer, u16 mid)
 {
-	u32 h = jhash_2words(peer->port, mid, peer->family);
+	return kcoap_addr_hash(peer->family, &peer->addr, peer->port, mid);
+}
 
-	if (peer->family == AF_INET)
-		return jhash_1word((__force u32)peer->addr.v4, h);
-	return jhash(&peer->addr.v6, sizeof(peer->addr.v6), h);
+static bool kcoap_addr_eq(u8 family, const void *a, const void *b)
+{
+	if (family == AF_INET)
+		return *(const __be32 *)a == *(const __be32 *)b;
+	return ipv6_addr_equal(a, b);
 }
 
 static bool kcoap_peer_eq(const struct kcoap_peer *a,
 			  const struct kcoap_peer *b)
 {
-	if (a->family != b->family || a->port != b->port)
-		return false;
-	if (a->family == AF_INET)
-		return a->addr.v4 == b->addr.v4;
-	return ipv6_addr_equal(&a->addr.v6, &b->addr.v6);
+	return a->family == b->family && a->port == b->port &&
+	       kcoap_addr_eq(a->family, &a->addr, &b->addr);
 }
 
-/* pending_lock held. */
+static bool kcoap_dedup_is(const struct kcoap_dedup *dd,
+			   const struct kcoap_peer *peer, u16 mid)
+{
+	return dd->mid == mid && dd->family == peer->family &&
+	       dd->port == peer->port &&
+	       kcoap_addr_eq(dd->family, &dd->addr, &peer->addr);
+}
+
+/* pending_lock held for all the dedup helpers. */
+static struct kcoap_dedup *kcoap_dedup_find(struct kcoap_net *kn,
+					    const struct kcoap_peer *peer,
+					    u16 mid)
+{
+	struct kcoap_dedup *dd;
+
+	hash_for_each_possible(kn->dedup_hash, dd, hnode,
+			       kcoap_mid_hash(peer, mid))
+		if (kcoap_dedup_is(dd, peer, mid))
+			return dd;
+	return NULL;
+}
+
+static struct kcoap_peer_count *kcoap_peer_count(struct kcoap_net *kn,
+						 const struct kcoap_peer *peer,
+						 bool create)
+{
+	u32 h = kcoap_addr_hash(peer->family, &peer->addr, peer->port, 0);
+	struct kcoap_peer_count *pc;
+
+	hash_for_each_possible(kn->peer_hash, pc, hnode, h)
+		if (kcoap_peer_eq(&pc->key, peer))
+			return pc;
+	if (!create)
+		return NULL;
+	pc = kzalloc(sizeof(*pc), GFP_ATOMIC);
+	if (!pc)
+		return NULL;
+	pc->key.family = peer->family;
+	pc->key.port = peer->port;
+	pc->key.addr = peer->addr;
+	hash_add(kn->peer_hash, &pc->hnode, h);
+	return pc;
+}
+
+static void kcoap_dedup_free(struct kcoap_net *kn, struct kcoap_dedup *dd)
+{
+	struct kcoap_peer peer = {
+		.family = dd->family,
+		.port = dd->port,
+		.addr.v6 = dd->addr.v6,
+	};
+	struct kcoap_peer_count *pc = kcoap_peer_count(kn, &peer, false);
+
+	if (pc && !--pc->n) {
+		hash_del(&pc->hnode);
+		kfree(pc);
+	}
+	if (dd->pending)
+		dd->pending->dd = NULL;
+	hash_del(&dd->hnode);
+	list_del(&dd->fifo);
+	kfree(dd->reply);
+	kmem_cache_free(kcoap_dedup_cache, dd);
+	kn->ndedup--;
+}
+
+/* Evict the oldest finished record, of one peer if peer is set. */
+static bool kcoap_dedup_evict(struct kcoap_net *kn,
+			      const struct kcoap_peer *peer)
+{
+	struct kcoap_dedup *dd, *victim = NULL;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		list_for_each_entry(dd, &kn->dedup_fifo[i], fifo) {
+			if (dd->pending ||
+			    (peer && !(dd->family == peer->family &&
+				       dd->port == peer->port &&
+				       kcoap_addr_eq(dd->family, &dd->addr,
+						     &peer->addr))))
+				continue;
+			if (!victim || time_before(dd->expires, victim->expires))
+				victim = dd;
+			break;
+		}
+	}
+	if (!victim)
+		return false;
+	kcoap_dedup_free(kn, victim);
+	kcoap_stat_inc(kn, DEDUP_EVICTED);
+	return true;
+}
+
+static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
+					   const struct kcoap_params *params,
+					   const struct kcoap_peer *peer,
+					   const struct coap_msg *req)
+{
+	struct kcoap_peer_count *pc;
+	struct kcoap_dedup *dd;
+	bool con = req->type == COAP_TYPE_CON;
+	u64 life;
+
+	if (kn->ndedup >= READ_ONCE(max_dedup) && !kcoap_dedup_evict(kn, NULL))
+		return NULL;
+	pc = kcoap_peer_count(kn, peer, true);
+	if (!pc)
+		return NULL;
+	if (pc->n >= READ_ONCE(max_dedup_per_peer) &&
+	    !kcoap_dedup_evict(kn, peer))
+		return NULL;
+	dd = kmem_cache_zalloc(kcoap_dedup_cache, GFP_ATOMIC);
+	if (!dd)
+		return NULL;
+	dd->family = peer->family;
+	dd->port = peer->port;
+	dd->addr.v6 = peer->addr.v6;
+	dd->mid = req->mid;
+	dd->type = req->type;
+	life = con ? kcoap_exchange_lifetime(params) :
+		     kcoap_non_lifetime(params);
+	dd->expires = jiffies + msecs_to_jiffies(min_t(u64, life, UINT_MAX));
+	hash_add(kn->dedup_hash, &dd->hnode, kcoap_mid_hash(peer, req->mid));
+	list_add_tail(&dd->fifo, &kn->dedup_fifo[con ? 0 : 1]);
+	pc->n++;
+	kn->ndedup++;
+	if (!timer_pending(&kn->dedup_timer))
+		mod_timer(&kn->dedup_timer, dd->expires);
+	return dd;
+}
+
+/* Free what has expired, oldest first, and wake up for the next one. */
+static void kcoap_dedup_expire(struct kcoap_net *kn, bool all)
+{
+	unsigned long next = 0;
+	struct kcoap_dedup *dd;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		while (!list_empty(&kn->dedup_fifo[i])) {
+			dd = list_first_entry(&kn->dedup_fifo[i],
+					      struct kcoap_dedup, fifo);
+			if (!all && time_before(jiffies, dd->expires)) {
+				if (!next || time_before(dd->expires, next))
+					next = dd->expires;
+				break;
+			}
+			kcoap_dedup_free(kn, dd);
+		}
+	}
+	if (next)
+		mod_timer(&kn->dedup_timer, next);
+}
+
+static void kcoap_dedup_gc(struct timer_list *t)
+{
+	struct kcoap_net *kn = from_timer(kn, t, dedup_timer);
+
+	spin_lock(&kn->pending_lock);
+	kcoap_dedup_expire(kn, false);
+	spin_unlock(&kn->pending_lock);
+}
+
+/* Keep a copy of what a duplicate of this CON should get. */
+static void kcoap_dedup_set_reply(struct kcoap_dedup *dd,
+				  const struct sk_buff *skb)
+{
+	struct kcoap_reply_copy *r;
+
+	if (!dd || dd->type != COAP_TYPE_CON)
+		return;
+	r = kmalloc(sizeof(*r) + skb->len, GFP_ATOMIC);
+	if (!r)
+		return;		/* duplicates then go unanswered; rare */
+	r->len = skb->len;
+	memcpy(r->data, skb->data, skb->len);
+	kfree(dd->reply);
+	dd->reply = r;
+}
+
+bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
+			     const struct kcoap_peer *peer,
+			     const struct coap_msg *req)
+{
+	struct kcoap_net *kn = ep->kn;
+	struct sk_buff *skb = NULL;
+	struct kcoap_dedup *dd;
+
+	spin_lock(&kn->pending_lock);
+	dd = kcoap_dedup_find(kn, peer, req->mid);
+	if (dd && req->type == COAP_TYPE_CON && dd->reply) {
+		skb = kcoap_skb_alloc(dd->reply->len);
+		if (skb)
+			skb_put_data(skb, dd->reply->data, dd->reply->len);
+	}
+	spin_unlock(&kn->pending_lock);
+	if (!dd)
+		return false;
+	kcoap_stat_inc(kn, RX_REQUESTS);
+	kcoap_stat_inc(kn, REQ_DUPLICATE);
+	/* section 4.5: the same ACK again; a NON or one still open: nothing */
+	if (skb)
+		kcoap_endpoint_xmit(ep, peer, skb);
+	return true;
+}
+
+static void kcoap_pending_put(struct kcoap_pending *p)
+{
+	if (refcount_dec_and_test(&p->ref)) {
+		kfree_skb(p->resp);
+		kfree(p);
+	}
+}
+
+/* pending_lock held.  The timer holds a reference while armed. */
+static void kcoap_pending_arm(struct kcoap_pending *p, unsigned long when)
+{
+	if (!mod_timer(&p->timer, when))
+		refcount_inc(&p->ref);
+}
+
+static void kcoap_pending_disarm(struct kcoap_pending *p)
+{
+	if (del_timer(&p->timer))
+		refcount_dec(&p->ref);	/* never the last: hashed or owned */
+}
+
+/*
+ * pending_lock held.  Take p out of its table and detach it from its
+ * record; the caller inherits the table's reference.
+ */
 static void kcoap_pending_unhash(struct kcoap_pending *p)
 {
 	hash_del(&p->hnode);
-	hash_del(&p->mnode);
-	p->owner->npending--;
+	if (p->state == KCOAP_WAIT_DAEMON)
+		p->owner->npending--;
+	p->owner = NULL;
+	p->res = NULL;
+	p->state = KCOAP_DONE;
+	p->kn->npending--;
+	if (p->dd)
+		p->dd->pending = NULL;
+	kcoap_pending_disarm(p);
 }
 
-/* Answer the client on behalf of p (any context, p owned). */
+static bool kcoap_pending_live(struct kcoap_pending *p)
+{
+	return !READ_ONCE(p->ep->dead);
+}
+
+/* Send an empty ACK for p's request and remember it for duplicates. */
+static struct sk_buff *kcoap_empty_ack(struct kcoap_pending *p)
+{
+	struct coap_msg_out ack = {
+		.type = COAP_TYPE_ACK,
+		.code = COAP_CODE_EMPTY,
+		.mid = p->mid,
+	};
+	struct sk_buff *skb = kcoap_msg_skb(&ack);
+
+	if (skb)
+		kcoap_dedup_set_reply(p->dd, skb);
+	p->acked = true;
+	return skb;
+}
+
+/*
+ * The answer to p's request is ready (p owned, out of its table, lock
+ * held).  Returns the skb to send after unlocking; for a CON that was
+ * already acknowledged, p becomes a retransmitted CON and is re-hashed.
+ */
+static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
+					    struct coap_msg_out *out,
+					    bool *keep)
+{
+	struct kcoap_net *kn = p->kn;
+	const struct kcoap_params *params = &p->ep->params;
+	struct sk_buff *skb;
+
+	out->tkl = p->tkl;
+	out->token = p->token;
+	*keep = false;
+	if (p->type == COAP_TYPE_CON && !p->acked) {
+		/* in time: piggybacked on the ACK (section 5.2.1) */
+		out->type = COAP_TYPE_ACK;
+		out->mid = p->mid;
+	} else if (p->type == COAP_TYPE_CON) {
+		/* separate response, confirmable like its request (5.2.2) */
+		out->type = COAP_TYPE_CON;
+		out->mid = (u16)atomic_inc_return(&p->ep->next_mid);
+	} else {
+		out->type = COAP_TYPE_NON;
+		out->mid = (u16)atomic_inc_return(&p->ep->next_mid);
+	}
+	skb = kcoap_msg_skb(out);
+	if (!skb)
+		return NULL;
+	if (out->type == COAP_TYPE_ACK) {
+		kcoap_dedup_set_reply(p->dd, skb);
+	} else if (out->type == COAP_TYPE_CON) {
+		p->resp = skb_clone(skb, GFP_ATOMIC);
+		if (p->resp) {
+			p->resp_mid = out->mid;
+			p->state = KCOAP_WAIT_ACK;
+			p->retries = 0;
+			p->rto_ms = kcoap_rto_initial(params, get_random_u32());
+			hash_add(kn->out_mid, &p->hnode,
+				 kcoap_mid_hash(&p->peer, p->resp_mid));
+			kn->npending++;
+			kcoap_pending_arm(p, jiffies +
+					  msecs_to_jiffies(p->rto_ms));
+			*keep = true;
+		}
+	}
+	return skb;
+}
+
+/* Build the answer with code/options/payload and send it; drops p's ref. */
 static void kcoap_pending_answer(struct kcoap_pending *p, u8 code,
 				 struct coap_opt_out *opts,
 				 unsigned int nopts, const void *payload,
 				 u32 len)
 {
-	struct kcoap_answer a = {
-		.type = p->type,
-		.mid = p->mid,
-		.tkl = p->tkl,
-		.token = p->token,
+	struct coap_msg_out out = {
 		.code = code,
 		.opts = opts,
 		.nopts = nopts,
 		.payload = payload,
 		.payload_len = len,
 	};
+	struct kcoap_net *kn = p->kn;
+	struct sk_buff *skb;
+	bool keep;
 
+	if (nopts)
+		kcoap_opts_sort(opts, nopts);
 	rcu_read_lock();
-	if (!READ_ONCE(p->ep->dead))
-		kcoap_send_answer(p->ep, &p->peer, &a);
+	spin_lock_bh(&kn->pending_lock);
+	skb = kcoap_pending_live(p) ? kcoap_pending_finish(p, &out, &keep) :
+				      NULL;
+	spin_unlock_bh(&kn->pending_lock);
+	if (skb)
+		kcoap_endpoint_xmit(p->ep, &p->peer, skb);
 	rcu_read_unlock();
+	if (!skb || !keep)
+		kcoap_pending_put(p);
 }
 
-static void kcoap_pending_expire(struct timer_list *t)
+/* Timer: the empty ACK, the daemon's deadline, or a retransmission. */
+static void kcoap_pending_timer(struct timer_list *t)
 {
 	struct kcoap_pending *p = from_timer(p, t, timer);
+	const struct kcoap_params *params = &p->ep->params;
 	struct kcoap_net *kn = p->kn;
+	struct sk_buff *skb = NULL;
+	bool timeout = false;
 
+	rcu_read_lock();
 	spin_lock(&kn->pending_lock);
-	if (hlist_unhashed(&p->hnode)) {
-		/* someone else owns it and waits for us */
-		spin_unlock(&kn->pending_lock);
-		return;
+	if (p->state == KCOAP_WAIT_DAEMON) {
+		if (!time_before(jiffies, p->deadline)) {
+			kcoap_pending_unhash(p);
+			timeout = true;
+		} else {
+			if (p->type == COAP_TYPE_CON && !p->acked) {
+				skb = kcoap_empty_ack(p);
+				kcoap_stat_inc(kn, REQ_SEPARATE);
+			}
+			kcoap_pending_arm(p, p->deadline);
+		}
+	} else if (p->state == KCOAP_WAIT_ACK) {
+		if (p->retries < READ_ONCE(params->max_retransmit)) {
+			/* section 4.2: same message, timeout doubled */
+			p->retries++;
+			p->rto_ms = kcoap_rto_backoff(p->rto_ms);
+			kcoap_pending_arm(p, jiffies +
+					  msecs_to_jiffies(p->rto_ms));
+			skb = skb_copy(p->resp, GFP_ATOMIC);
+			kcoap_stat_inc(kn, TX_RETRANSMIT);
+		} else {
+			kcoap_pending_unhash(p);
+			kcoap_stat_inc(kn, EXCHANGE_TIMEOUT);
+			/* the table's reference: ours now */
+			refcount_dec(&p->ref);
+		}
 	}
-	kcoap_pending_unhash(p);
 	spin_unlock(&kn->pending_lock);
-	kcoap_stat_inc(kn, REQ_TIMEOUT);
-	kcoap_pending_answer(p, COAP_CODE(5, 3), NULL, 0, NULL, 0);
-	kfree(p);
+	if (skb && kcoap_pending_live(p))
+		kcoap_endpoint_xmit(p->ep, &p->peer, skb);
+	else
+		kfree_skb(skb);
+	rcu_read_unlock();
+	if (timeout) {
+		kcoap_stat_inc(kn, REQ_TIMEOUT);
+		kcoap_pending_answer(p, COAP_CODE(5, 3), NULL, 0, NULL, 0);
+	}
+	kcoap_pending_put(p);	/* the timer's reference */
 }
 
-bool kcoap_request_pending(struct kcoap_net *kn,
-			   const struct kcoap_peer *peer, u16 mid)
+bool kcoap_request_ack(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer, u16 mid, bool reset)
 {
-	u32 h = kcoap_mid_hash(peer, mid);
+	struct kcoap_net *kn = ep->kn;
 	struct kcoap_pending *p;
 	bool found = false;
 
 	spin_lock(&kn->pending_lock);
-	hash_for_each_possible(kn->pend_mid, p, mnode, h) {
-		if (p->mid == mid && kcoap_peer_eq(&p->peer, peer)) {
+	hash_for_each_possible(kn->out_mid, p, hnode, kcoap_mid_hash(peer, mid)) {
+		if (p->resp_mid == mid && kcoap_peer_eq(&p->peer, peer)) {
+			kcoap_pending_unhash(p);
 			found = true;
 			break;
 		}
 	}
 	spin_unlock(&kn->pending_lock);
-	return found;
+	if (!found)
+		return false;
+	/* section 4.2: ACK or RST ends the retransmission either way */
+	if (reset)
+		kcoap_stat_inc(kn, RX_RESETS);
+	else
+		kcoap_stat_inc(kn, RX_ACKS);
+	kcoap_pending_put(p);
+	return true;
 }
 
 bool kcoap_request_forward(struct kcoap_endpoint *ep,
@@ -149,15 +602,18 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   struct kcoap_resource *res,
 			   struct kcoap_reply *reply)
 {
+	const struct kcoap_params *params = &ep->params;
 	struct kcoap_daemon *d = res->owner;
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_pending *p;
 	struct sk_buff *msg;
+	unsigned long ack;
 	int err;
 
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
 		goto fail;
+	refcount_set(&p->ref, 1);
 	p->kn = kn;
 	p->ep = ep;
 	p->owner = d;
@@ -168,7 +624,9 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	p->tkl = req->tkl;
 	memcpy(p->token, req->token, req->tkl);
 	p->handle = atomic64_inc_return(&kn->next_handle);
-	timer_setup(&p->timer, kcoap_pending_expire, 0);
+	p->deadline = jiffies +
+		      msecs_to_jiffies(READ_ONCE(request_timeout_ms));
+	timer_setup(&p->timer, kcoap_pending_timer, 0);
 
 	msg = kcoap_nl_request_msg(kn, p->handle, ep, peer, req, res);
 	if (!msg)
@@ -187,17 +645,39 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	}
 	err = d->dead ? -ECONNREFUSED : 0;
 	if (!err) {
+		p->dd = kcoap_dedup_add(kn, params, peer, req);
+		if (!p->dd)
+			err = -ENOSPC;
+	}
+	if (err == -ENOSPC) {
+		/* every record of this peer or namespace is still open */
+		spin_unlock(&kn->pending_lock);
+		nlmsg_free(msg);
+		kfree(p);
+		kcoap_stat_inc(kn, REQ_QUEUE_FULL);
+		reply->code = COAP_CODE(5, 3);
+		kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE,
+				     COAP_BUSY_MAX_AGE);
+		return false;
+	}
+	if (!err) {
+		p->dd->pending = p;
 		hash_add(kn->pend_handle, &p->hnode, p->handle);
-		hash_add(kn->pend_mid, &p->mnode, kcoap_mid_hash(peer, p->mid));
 		d->npending++;
+		kn->npending++;
 		/* never sleeps: the message is queued or refused at once */
 		err = kcoap_nl_unicast(kn, msg, d->portid);
 		msg = NULL;
-		if (err)
+		if (err) {
+			/* not delivered: nobody will answer, forget it all */
 			kcoap_pending_unhash(p);
-		else
-			mod_timer(&p->timer, jiffies +
-				  msecs_to_jiffies(READ_ONCE(request_timeout_ms)));
+			kcoap_dedup_free(kn, p->dd);
+		} else {
+			ack = jiffies + msecs_to_jiffies(READ_ONCE(params->ack_delay_ms));
+			kcoap_pending_arm(p, p->type == COAP_TYPE_CON &&
+					  time_before(ack, p->deadline) ?
+					  ack : p->deadline);
+		}
 	}
 	spin_unlock(&kn->pending_lock);
 	if (!err) {
@@ -251,8 +731,6 @@ int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
 	kcoap_stat_inc(kn, REQ_ANSWERED);
 	kcoap_pending_answer(p, resp->code, resp->opts, resp->nopts,
 			     resp->payload, resp->payload_len);
-	del_timer_sync(&p->timer);
-	kfree(p);
 	return 0;
 }
 
@@ -281,17 +759,43 @@ void kcoap_requests_purge(struct kcoap_net *kn, struct kcoap_daemon *d,
 			list_add_tail(&p->purge, &victims);
 		}
 	}
+	/* separate responses still retransmitting on a closing endpoint */
+	hash_for_each_safe(kn->out_mid, bkt, n, p, hnode) {
+		if (ep && p->ep == ep) {
+			kcoap_pending_unhash(p);
+			list_add_tail(&p->purge, &victims);
+		}
+	}
 	spin_unlock_bh(&kn->pending_lock);
 
 	list_for_each_entry_safe(p, tmp, &victims, purge) {
+		/* a timer callback may still run; it finds p done */
 		del_timer_sync(&p->timer);
 		if (ep) {
 			kcoap_stat_inc(kn, REQ_ABORTED);
+			kcoap_pending_put(p);
 		} else {
 			kcoap_stat_inc(kn, REQ_DAEMON_GONE);
 			kcoap_pending_answer(p, COAP_CODE(5, 3), NULL, 0,
 					     NULL, 0);
 		}
-		kfree(p);
 	}
+}
+
+void kcoap_requests_exit(struct kcoap_net *kn)
+{
+	/* endpoints are closed: nothing is pending, only records remain */
+	del_timer_sync(&kn->dedup_timer);
+	spin_lock_bh(&kn->pending_lock);
+	kcoap_dedup_expire(kn, true);
+	spin_unlock_bh(&kn->pending_lock);
+	WARN_ON(kn->npending || kn->ndedup);
+}
+
+void kcoap_requests_gauges(struct kcoap_net *kn, u64 *dedup, u64 *pending)
+{
+	spin_lock_bh(&kn->pending_lock);
+	*dedup = kn->ndedup;
+	*pending = kn->npending;
+	spin_unlock_bh(&kn->pending_lock);
 }

@@ -25,16 +25,28 @@ struct kcoap_response {
 	u32 payload_len;
 };
 
+int kcoap_requests_module_init(void);
+void kcoap_requests_module_exit(void);
 void kcoap_requests_init(struct kcoap_net *kn);
+/* After every endpoint is closed: frees the remaining records. */
+void kcoap_requests_exit(struct kcoap_net *kn);
+void kcoap_requests_gauges(struct kcoap_net *kn, u64 *dedup, u64 *pending);
 /* Softirq.  Either forwards (returns true) or fills reply (5.03). */
 bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
 			   struct kcoap_resource *res,
 			   struct kcoap_reply *reply);
-/* Softirq: is this CON/NON a retransmission of a pending request? */
-bool kcoap_request_pending(struct kcoap_net *kn,
-			   const struct kcoap_peer *peer, u16 mid);
+/*
+ * Softirq: a duplicate of a request that went to a daemon?  Then it has
+ * been answered (the cached ACK again) or ignored, and counted.
+ */
+bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
+			     const struct kcoap_peer *peer,
+			     const struct coap_msg *req);
+/* Softirq: an ACK or RST for one of our separate responses? */
+bool kcoap_request_ack(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer, u16 mid, bool reset);
 /* Process context. */
 int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
 			  struct kcoap_response *resp);

@@ -67,15 +67,24 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 
 	switch (msg->type) {
 	case COAP_TYPE_RST:
-		/* section 4.2: a Reset must be empty; nothing to cancel yet */
-		drop = msg->code ? COAP_STATS_A_DROP_RST_NOT_EMPTY :
-				   COAP_STATS_A_DROP_UNMATCHED_RST;
+		/* section 4.2: a Reset must be empty; it cancels what it names */
+		if (msg->code) {
+			drop = COAP_STATS_A_DROP_RST_NOT_EMPTY;
+			break;
+		}
+		if (kcoap_request_ack(ep, peer, msg->mid, true))
+			return;
+		drop = COAP_STATS_A_DROP_UNMATCHED_RST;
 		break;
 	case COAP_TYPE_ACK:
-		/* an ACK carries a response or nothing; we await none yet */
-		drop = coap_code_is_request(msg->code) ?
-			COAP_STATS_A_DROP_ACK_WITH_REQUEST :
-			COAP_STATS_A_DROP_UNMATCHED_ACK;
+		/* an ACK carries a response or nothing */
+		if (coap_code_is_request(msg->code)) {
+			drop = COAP_STATS_A_DROP_ACK_WITH_REQUEST;
+			break;
+		}
+		if (kcoap_request_ack(ep, peer, msg->mid, false))
+			return;
+		drop = COAP_STATS_A_DROP_UNMATCHED_ACK;
 		break;
 	default:
 		if (msg->code == COAP_CODE_EMPTY) {

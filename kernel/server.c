@@ -266,12 +266,9 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 	struct kcoap_answer a;
 	char *buf = NULL;
 
-	/* a retransmission of a request its daemon still works on */
-	if (kcoap_request_pending(kn, peer, req->mid)) {
-		kcoap_stat_inc(kn, RX_REQUESTS);
-		kcoap_stat_inc(kn, REQ_DUPLICATE);
+	/* a duplicate of a request that went to a daemon (section 4.5) */
+	if (kcoap_request_duplicate(ep, peer, req))
 		return;
-	}
 	/* 256-byte path and filters: too much for a softirq stack */
 	ri = kmalloc(sizeof(*ri), GFP_ATOMIC);
 	if (!ri) {

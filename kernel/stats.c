@@ -45,12 +45,26 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_REQ_TIMEOUT] = "req_timeout",
 	[COAP_STATS_A_REQ_DAEMON_GONE] = "req_daemon_gone",
 	[COAP_STATS_A_REQ_ABORTED] = "req_aborted",
+	[COAP_STATS_A_RX_ACKS] = "rx_acks",
+	[COAP_STATS_A_RX_RESETS] = "rx_resets",
+	[COAP_STATS_A_REQ_SEPARATE] = "req_separate",
+	[COAP_STATS_A_TX_RETRANSMIT] = "tx_retransmit",
+	[COAP_STATS_A_EXCHANGE_TIMEOUT] = "exchange_timeout",
+	[COAP_STATS_A_DEDUP_EVICTED] = "dedup_evicted",
+	[COAP_STATS_A_DEDUP_ENTRIES] = "dedup_entries",
+	[COAP_STATS_A_EXCHANGES] = "exchanges",
 };
 
 u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 {
-	u64 sum = 0;
+	u64 sum = 0, dedup, pending;
 	int cpu;
+
+	if (id == COAP_STATS_A_DEDUP_ENTRIES ||
+	    id == COAP_STATS_A_EXCHANGES) {
+		kcoap_requests_gauges(kn, &dedup, &pending);
+		return id == COAP_STATS_A_EXCHANGES ? pending : dedup;
+	}
 
 	for_each_possible_cpu(cpu)
 		sum += READ_ONCE(per_cpu_ptr(kn->stats, cpu)->v[id]);

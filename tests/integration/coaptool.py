@@ -100,7 +100,13 @@ def family_of(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def exchange(host, port, data, timeout=2.0, sport=0):
+SEEN = {}
+
+
+def exchange(host, port, data, timeout=2.0, sport=0, separate=True):
+    """Send data; return the reply.  An empty ACK to a CON request means a
+    separate response follows (RFC 7252 section 5.2.2): wait for it, ACK it
+    if it is a CON, and return it (SEEN["empty_ack"] records the ACK)."""
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
     if sport:
         # a fixed source port: several runs look like one client
@@ -109,7 +115,13 @@ def exchange(host, port, data, timeout=2.0, sport=0):
     s.settimeout(timeout)
     s.sendto(data, (host, port))
     try:
-        reply, _ = s.recvfrom(65535)
+        reply, addr = s.recvfrom(65535)
+        if (separate and len(reply) == 4 and reply[0] >> 4 == 0x6 and
+                reply[1] == 0 and data[0] >> 4 == 0x4 and data[1] != 0):
+            SEEN["empty_ack"] = True
+            reply, addr = s.recvfrom(65535)
+            if reply[0] >> 4 & 3 == 0:         # CON: acknowledge it
+                s.sendto(bytes([0x60, 0, reply[2], reply[3]]), addr)
     except (socket.timeout, ConnectionRefusedError):
         # nothing answered, or ICMP port unreachable: no CoAP reply either way
         return None
@@ -168,6 +180,8 @@ def report(reply, mid=None):
         msg = {"malformed": str(e), "hex": reply.hex()}
     if mid is not None:
         msg["sent_mid"] = mid
+    if SEEN.get("empty_ack"):
+        msg["separate"] = True
     print(json.dumps(msg))
     return 0
 

@@ -42,6 +42,14 @@ static const char *const names[] = {
 	S(REQ_TIMEOUT, "req_timeout"),
 	S(REQ_DAEMON_GONE, "req_daemon_gone"),
 	S(REQ_ABORTED, "req_aborted"),
+	S(RX_ACKS, "rx_acks"),
+	S(RX_RESETS, "rx_resets"),
+	S(REQ_SEPARATE, "req_separate"),
+	S(TX_RETRANSMIT, "tx_retransmit"),
+	S(EXCHANGE_TIMEOUT, "exchange_timeout"),
+	S(DEDUP_EVICTED, "dedup_evicted"),
+	S(DEDUP_ENTRIES, "dedup_entries"),
+	S(EXCHANGES, "exchanges"),
 };
 #undef S
 

@@ -120,7 +120,8 @@
  * ========
  *
  * Every received datagram moves rx_datagrams and exactly one of
- * rx_requests, rx_pings or drop_<reason>, so rx_datagrams is their sum.
+ * rx_requests, rx_pings, rx_acks, rx_resets (an ACK or RST that ended one of
+ * our separate responses) or drop_<reason>, so rx_datagrams is their sum.
  * A drop_* of a Confirmable message that the RFC says to reject also sends
  * a Reset, counted in tx_rst.  Every request (rx_requests) is then either
  * answered by the kernel (req_local: discovery, errors, the published
@@ -130,8 +131,26 @@
  * could not be reached (req_deliver_failed).  A forwarded request ends as
  * req_answered, req_timeout, req_daemon_gone (its owner closed its socket
  * or removed the resource; the client got 5.03) or req_aborted (the
- * endpoint it came in on was closed; nobody is answered).  The same counters are in
- * /proc/net/coap_stats as "name value" lines.
+ * endpoint it came in on was closed; nobody is answered).
+ *
+ * Deduplication (RFC 7252 section 4.5): every request that goes to a
+ * daemon is remembered for EXCHANGE_LIFETIME (CON) or NON_LIFETIME (NON),
+ * derived from the endpoint's transmission parameters; a duplicate moves
+ * req_duplicate and gets the same ACK again (CON) or nothing (NON).  Records
+ * are bounded per client address and port (module parameter
+ * max_dedup_per_peer) and per namespace (max_dedup); at a bound the oldest
+ * finished record goes (dedup_evicted); if all are still open the client
+ * gets 5.03 with Max-Age COAP_BUSY_MAX_AGE (req_queue_full).
+ *
+ * Separate responses (section 5.2.2): a CON request the daemon has not
+ * answered within the endpoint's ack_delay_ms gets an empty ACK
+ * (req_separate); the answer then goes out as a CON, retransmitted with
+ * exponential back-off (tx_retransmit) until the client's ACK (rx_acks) or
+ * RST (rx_resets), or until MAX_RETRANSMIT runs out (exchange_timeout).
+ *
+ * dedup_entries and exchanges are gauges: the records and open exchanges
+ * that exist now.  The same counters are in /proc/net/coap_stats as
+ * "name value" lines.
  */
 #ifndef _UAPI_LINUX_COAP_H
 #define _UAPI_LINUX_COAP_H
@@ -302,6 +321,16 @@ enum coap_stats_attr {
 	COAP_STATS_A_REQ_TIMEOUT,
 	COAP_STATS_A_REQ_DAEMON_GONE,
 	COAP_STATS_A_REQ_ABORTED,
+	/* the message layer (section 4) */
+	COAP_STATS_A_RX_ACKS,
+	COAP_STATS_A_RX_RESETS,
+	COAP_STATS_A_REQ_SEPARATE,
+	COAP_STATS_A_TX_RETRANSMIT,
+	COAP_STATS_A_EXCHANGE_TIMEOUT,
+	COAP_STATS_A_DEDUP_EVICTED,
+	/* gauges: what exists now, not event counts */
+	COAP_STATS_A_DEDUP_ENTRIES,
+	COAP_STATS_A_EXCHANGES,
 	__COAP_STATS_A_MAX
 };
 

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Markdown tables from a tests/bench/run result file.
+
+usage: report.py ENV_FILE RESULTS_JSONL
+
+ENV_FILE holds key=value lines (machine, kernel, settings); RESULTS_JSONL
+one JSON object per measurement as tests/bench/run writes them.  Figures
+come only from runs coapload reported ("ok": true); a refused run shows
+its reason instead.
+"""
+import json
+import sys
+
+FLAT_TOLERANCE = 0.10   # "flat": 100,000 resources within 10 % of 1
+
+
+def load(env_path, res_path):
+    env = {}
+    with open(env_path) as f:
+        for line in f:
+            if '=' in line:
+                k, v = line.rstrip('\n').split('=', 1)
+                env[k] = v
+    runs, mem = {}, {}
+    with open(res_path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line)
+            if r['id'].startswith('mem-'):
+                mem[r['resources']] = r
+            else:
+                runs[r['id']] = r
+    return env, runs, mem
+
+
+def ok(runs, rid):
+    r = runs.get(rid)
+    return r is not None and r['load'].get('ok')
+
+
+def rps(runs, rid):
+    return runs[rid]['load']['rps'] if ok(runs, rid) else None
+
+
+def lat(runs, rid, p):
+    return runs[rid]['load']['latency_us'][p] if ok(runs, rid) else None
+
+
+def why(runs, rid):
+    r = runs.get(rid)
+    if r is None:
+        return 'not run'
+    return 'refused: ' + r['load'].get('error', '?')
+
+
+def f_rps(v):
+    return '{:,.0f}'.format(v) if v is not None else '—'
+
+
+def f_us(v):
+    if v is None:
+        return '—'
+    return '{:,.0f}'.format(v) if v >= 100 else '{:.1f}'.format(v)
+
+
+def f_x(a, b):
+    if a is None or b is None or b == 0:
+        return '—'
+    return '{:.2f}×'.format(a / b)
+
+
+def yes_no(cond):
+    if cond is None:
+        return 'unknown (a run was refused)'
+    return '**yes**' if cond else '**no**'
+
+
+def main():
+    env, runs, mem = load(sys.argv[1], sys.argv[2])
+    o = []
+    w = o.append
+    ports = next((k for k in runs if k.startswith('ports-') and k != 'ports-1'),
+                 'ports-10000')
+    nports = int(ports.split('-')[1])
+    big = max(mem) if mem else 100000
+
+    w('### Environment')
+    w('')
+    w('- kernel: {}; host kernel {}'.format(env.get('mode', '?'),
+                                             env.get('kernel', '?')))
+    w('- CPU: {}, {} cores on the host; load average at start {}'.format(
+        env.get('cpu', '?'), env.get('cores', '?'), env.get('loadavg', '?')))
+    w('- date {}; libcoap {}'.format(env.get('date', '?'),
+                                     env.get('libcoap', '?')))
+    w('- one generator (tests/bench/coapload): CON GET, {} requests in flight, '
+      'batches of {}, {} s measured after {} s warm-up per run, every answer '
+      'checked (token, type, MID, code 2.05, payload "{}")'.format(
+          env.get('window', '?'), env.get('batch', '?'),
+          env.get('seconds', '?'), env.get('warmup', '?'),
+          env.get('payload', '?')))
+    w('')
+
+    w('### Throughput and latency')
+    w('')
+    w('| path | req/s | vs libcoap (c) | vs echo (d) | p50 µs | p99 µs '
+      '| p99.9 µs | p99 µs at 50 % load |')
+    w('|---|--:|--:|--:|--:|--:|--:|--:|')
+    names = {
+        'a': '(a) kernel fast path: published resource, answered by coap.ko '
+             'in softirq',
+        'b': '(b) daemon path: unpublished resource, kernel → netlink → '
+             'kcoapbenchd (libkcoap) → kernel',
+        'c': '(c) libcoap coap-server-notls, /example_data, port 5684',
+        'd': '(d) userspace ceiling: coapecho (recvmmsg/sendmmsg, fixed '
+             'answer), port 5685',
+    }
+    c, d = rps(runs, 'c'), rps(runs, 'd')
+    for k in 'abcd':
+        if not ok(runs, k):
+            w('| {} | {} | | | | | | |'.format(names[k], why(runs, k)))
+            continue
+        v = rps(runs, k)
+        half = (f_us(lat(runs, k + '-half', 'p99')) if ok(runs, k + '-half')
+                else why(runs, k + '-half'))
+        w('| {} | {} | {} | {} | {} | {} | {} | {} |'.format(
+            names[k], f_rps(v), f_x(v, c), f_x(v, d),
+            f_us(lat(runs, k, 'p50')), f_us(lat(runs, k, 'p99')),
+            f_us(lat(runs, k, 'p999')), half))
+    w('')
+    w('"50 % load": the same run paced to half the requests/s the full run '
+      'reached ({}).'.format(', '.join(
+          '{} {}'.format(k, f_rps(runs[k + '-half']['load']['rate_limit']))
+          for k in 'abcd' if ok(runs, k + '-half'))))
+    w('')
+
+    w('### Kernel counters during (a) and (b)')
+    w('')
+    w('| run | requests sent | req_fast | req_forwarded | req_answered '
+      '| req_queue_full | req_timeout | drops |')
+    w('|---|--:|--:|--:|--:|--:|--:|--:|')
+    for k in ('a', 'b', 'a-half', 'b-half'):
+        r = runs.get(k)
+        if not r or 'kstats_after' not in r:
+            continue
+        b4, af = r['kstats_before'], r['kstats_after']
+
+        def delta(name):
+            return af.get(name, 0) - b4.get(name, 0)
+        drops = sum(af[n] - b4.get(n, 0) for n in af if n.startswith('drop_'))
+        w('| {} | {} | {} | {} | {} | {} | {} | {} |'.format(
+            k, r['load'].get('sent', '?'), delta('req_fast'),
+            delta('req_forwarded'), delta('req_answered'),
+            delta('req_queue_full'), delta('req_timeout'), drops))
+    w('')
+
+    w('### Growth')
+    w('')
+    w('| path (a) with | req/s | vs first row | p50 µs | p99 µs | note |')
+    w('|---|--:|--:|--:|--:|---|')
+    base = rps(runs, 'res-1')
+    for n in sorted(mem):
+        rid = 'res-{}'.format(n)
+        note = 'registered in {} s'.format(mem[n]['register_s'])
+        if not ok(runs, rid):
+            w('| {:,} registered resources | {} | | | | {} |'.format(
+                n, why(runs, rid), note))
+            continue
+        w('| {:,} registered resources | {} | {} | {} | {} | {} |'.format(
+            n, f_rps(rps(runs, rid)), f_x(rps(runs, rid), base),
+            f_us(lat(runs, rid, 'p50')), f_us(lat(runs, rid, 'p99')), note))
+    base = rps(runs, 'ports-1')
+    for rid, label in (('ports-1', '1 client source port'),
+                       (ports, '{:,} client source ports'.format(nports))):
+        if not ok(runs, rid):
+            w('| {} | {} | | | | |'.format(label, why(runs, rid)))
+            continue
+        note = ('one socket per port, requests round robin: the generator '
+                'pays one sendmmsg per request' if rid != 'ports-1' else '')
+        w('| {} | {} | {} | {} | {} | {} |'.format(
+            label, f_rps(rps(runs, rid)), f_x(rps(runs, rid), base),
+            f_us(lat(runs, rid, 'p50')), f_us(lat(runs, rid, 'p99')), note))
+    w('')
+
+    w('| kernel memory | per item | how |')
+    w('|---|--:|---|')
+    if big in mem:
+        m = mem[big]
+        b4, af = m['before'], m['after']
+        slab = (af['Slab'] - b4['Slab']) * 1024 / big
+        unrec = (af['SUnreclaim'] - b4['SUnreclaim']) * 1024 / big
+        vm = (af.get('VmallocUsed', 0) - b4.get('VmallocUsed', 0)) * 1024 / big
+        growers = ', '.join('{} {:,.0f} B'.format(k, v / big) for k, v in
+                            m.get('slab_growers', {}).items())
+        w('| per registered resource | {:,.0f} B slab ({:,.0f} B unreclaimable)'
+          ' + {:,.0f} B vmalloc | /proc/meminfo Slab, SUnreclaim and '
+          'VmallocUsed after − before registering {:,} resources, divided; '
+          'by cache: {} |'.format(slab, unrec, vm, big, growers or 'n/a'))
+    else:
+        w('| per registered resource | — | the {:,}-resource run did not '
+          'complete |'.format(big))
+    w('| per dedup entry | n/a — not implemented yet | |')
+    w('| per observer | n/a — not implemented yet | |')
+    w('| observe fan-out (notifications/s) | n/a — not implemented yet | |')
+    w('')
+
+    w('### Targets (from the issue; reported, never asserted)')
+    w('')
+    w('| target | measured | met? |')
+    w('|---|---|---|')
+    a, b = rps(runs, 'a'), rps(runs, 'b')
+
+    def ratio_row(label, x, y, want):
+        if x is None or y is None:
+            w('| {} | — | {} |'.format(label, yes_no(None)))
+            return
+        w('| {} | {:.2f}× ({} vs {} req/s) | {} |'.format(
+            label, x / y, f_rps(x), f_rps(y), yes_no(x / y >= want)))
+    ratio_row('(a) ≥ 10× libcoap throughput', a, c, 10)
+    ratio_row('(a) ≥ 1.5× the userspace echo ceiling', a, d, 1.5)
+    ratio_row('(b) ≥ 2× libcoap throughput', b, c, 2)
+    lc = lat(runs, 'c-half', 'p99')
+    for k in 'ab':
+        la = lat(runs, k + '-half', 'p99')
+        label = '({}) p99 at 50 % load ≤ libcoap\'s'.format(k)
+        if la is None or lc is None:
+            w('| {} | — | {} |'.format(label, yes_no(None)))
+        else:
+            w('| {} | {} µs vs {} µs | {} |'.format(label, f_us(la), f_us(lc),
+                                                   yes_no(la <= lc)))
+    r1, rn = rps(runs, 'res-1'), rps(runs, 'res-{}'.format(big))
+    label = 'lookup cost flat from 1 to {:,} resources'.format(big)
+    if r1 is None or rn is None:
+        w('| {} | — | {} |'.format(label, yes_no(None)))
+    else:
+        w('| {} | {:,} resources: {:.2f}× the throughput with 1 (flat: within '
+          '{:.0f} %) | {} |'.format(label, big, rn / r1, FLAT_TOLERANCE * 100,
+                                    yes_no(rn / r1 >= 1 - FLAT_TOLERANCE)))
+    print('\n'.join(o))
+
+
+if __name__ == '__main__':
+    main()
