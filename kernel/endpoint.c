@@ -43,8 +43,8 @@ static bool kcoap_addr_eq(const struct sockaddr_storage *a,
 }
 
 /* Caller holds kn->lock. */
-static struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
-						  const struct sockaddr *addr)
+struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
+					   const struct sockaddr *addr)
 {
 	struct kcoap_endpoint *ep;
 
@@ -313,7 +313,11 @@ static int kcoap_send6(struct sock *sk, struct sk_buff *skb,
 		return PTR_ERR(dst);
 	}
 	skb->ignore_df = 1;
-	udp_tunnel6_xmit_skb(dst, sk, skb, dst->dev, &fl.saddr, &fl.daddr, 0,
+	/*
+	 * No device: with one, the helper counts tunnel statistics in its
+	 * per-CPU tstats, which a real device such as lo does not have.
+	 */
+	udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &fl.saddr, &fl.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
 			     fl.fl6_dport, false);
 	return 0;

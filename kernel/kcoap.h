@@ -97,6 +97,8 @@ static inline struct kcoap_net *kcoap_pernet(const struct net *net)
 struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 					   const struct sockaddr *addr);
 struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd);
+struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
+					   const struct sockaddr *addr);
 int kcoap_endpoint_close_addr(struct kcoap_net *kn,
 			      const struct sockaddr *addr);
 void kcoap_endpoints_close_all(struct kcoap_net *kn);

@@ -19,6 +19,66 @@ static const struct nla_policy kcoap_nl_option_policy[COAP_OPTION_A_MAX + 1] = {
 	[COAP_OPTION_A_VALUE]	= { .type = NLA_BINARY, .len = COAP_PUBLISH_MAX },
 };
 
+/* Valid ranges of the transmission parameters (see params.h). */
+static struct netlink_range_validation kcoap_r_ack_timeout = {
+	.min = KCOAP_ACK_TIMEOUT_MIN,
+	.max = KCOAP_ACK_TIMEOUT_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_factor = {
+	.min = KCOAP_RANDOM_FACTOR_MIN,
+	.max = KCOAP_RANDOM_FACTOR_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_retransmit = {
+	.min = 0,
+	.max = KCOAP_MAX_RETRANSMIT_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_nstart = {
+	.min = KCOAP_NSTART_MIN,
+	.max = KCOAP_NSTART_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_leisure = {
+	.min = 0,
+	.max = KCOAP_LEISURE_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_probing = {
+	.min = KCOAP_PROBING_RATE_MIN,
+	.max = KCOAP_PROBING_RATE_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_latency = {
+	.min = KCOAP_MAX_LATENCY_MIN,
+	.max = KCOAP_MAX_LATENCY_MAX,
+};
+
+static struct netlink_range_validation kcoap_r_ack_delay = {
+	.min = 0,
+	.max = KCOAP_ACK_TIMEOUT_MAX - 1,
+};
+
+static const struct nla_policy kcoap_nl_param_policy[COAP_PARAM_A_MAX + 1] = {
+	[COAP_PARAM_A_ACK_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_ack_timeout),
+	[COAP_PARAM_A_ACK_RANDOM_FACTOR] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_factor),
+	[COAP_PARAM_A_MAX_RETRANSMIT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_retransmit),
+	[COAP_PARAM_A_NSTART] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_nstart),
+	[COAP_PARAM_A_DEFAULT_LEISURE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_leisure),
+	[COAP_PARAM_A_PROBING_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_probing),
+	[COAP_PARAM_A_MAX_LATENCY_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_latency),
+	[COAP_PARAM_A_ACK_DELAY_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_ack_delay),
+};
+
 static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
 	[COAP_A_ADDR]		= NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[COAP_A_FD]		= { .type = NLA_U32 },
@@ -46,7 +106,24 @@ static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
 	[COAP_A_CODE]		= NLA_POLICY_RANGE(NLA_U8, 2 << 5,
 						   (5 << 5) | 31),
 	[COAP_A_OPTIONS]	= NLA_POLICY_NESTED_ARRAY(kcoap_nl_option_policy),
+	[COAP_A_PARAMS]		= NLA_POLICY_NESTED(kcoap_nl_param_policy),
 };
+
+/* struct kcoap_params fields in the order of enum coap_param_attr */
+static u32 *kcoap_param_field(struct kcoap_params *p, int type)
+{
+	switch (type) {
+	case COAP_PARAM_A_ACK_TIMEOUT_MS: return &p->ack_timeout_ms;
+	case COAP_PARAM_A_ACK_RANDOM_FACTOR: return &p->ack_random_factor;
+	case COAP_PARAM_A_MAX_RETRANSMIT: return &p->max_retransmit;
+	case COAP_PARAM_A_NSTART: return &p->nstart;
+	case COAP_PARAM_A_DEFAULT_LEISURE_MS: return &p->default_leisure_ms;
+	case COAP_PARAM_A_PROBING_RATE: return &p->probing_rate;
+	case COAP_PARAM_A_MAX_LATENCY_MS: return &p->max_latency_ms;
+	case COAP_PARAM_A_ACK_DELAY_MS: return &p->ack_delay_ms;
+	}
+	return NULL;
+}
 
 static struct genl_family kcoap_genl_family;
 
@@ -153,6 +230,68 @@ static int kcoap_nl_endpoint_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int kcoap_nl_put_params(struct sk_buff *skb,
+			       struct kcoap_params *params)
+{
+	struct nlattr *nest = nla_nest_start(skb, COAP_A_PARAMS);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
+		if (nla_put_u32(skb, i, READ_ONCE(*kcoap_param_field(params, i))))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int kcoap_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcoap_net *kn = kcoap_nl_kn(info);
+	struct nlattr *tb[COAP_PARAM_A_MAX + 1];
+	struct kcoap_endpoint *ep;
+	struct sockaddr_storage ss;
+	struct kcoap_params p;
+	int err, i;
+
+	if (kcoap_nl_missing(info, COAP_A_ADDR, "COAP_A_ADDR is required") ||
+	    kcoap_nl_missing(info, COAP_A_PARAMS, "COAP_A_PARAMS is required"))
+		return -EINVAL;
+	err = kcoap_nl_addr(info->attrs[COAP_A_ADDR], &ss, info->extack);
+	if (err)
+		return err;
+	err = nla_parse_nested(tb, COAP_PARAM_A_MAX, info->attrs[COAP_A_PARAMS],
+			       kcoap_nl_param_policy, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&kn->lock);
+	ep = kcoap_endpoint_find(kn, (struct sockaddr *)&ss);
+	if (!ep) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COAP_A_ADDR],
+				    "no endpoint with this address");
+		err = -ENOENT;
+		goto out;
+	}
+	p = ep->params;
+	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
+		if (tb[i])
+			*kcoap_param_field(&p, i) = nla_get_u32(tb[i]);
+	if (kcoap_params_check(&p)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COAP_A_PARAMS],
+				    "COAP_PARAM_A_ACK_DELAY_MS must be below COAP_PARAM_A_ACK_TIMEOUT_MS");
+		err = -EINVAL;
+		goto out;
+	}
+	/* readers take fields one at a time; each is a single u32 store */
+	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
+		WRITE_ONCE(*kcoap_param_field(&ep->params, i),
+			   *kcoap_param_field(&p, i));
+out:
+	mutex_unlock(&kn->lock);
+	return err;
+}
+
 static int kcoap_nl_endpoint_dump(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
@@ -171,7 +310,8 @@ static int kcoap_nl_endpoint_dump(struct sk_buff *skb,
 		if (!hdr)
 			break;
 		if (kcoap_nl_put_addr(skb, COAP_A_ADDR, &ep->bound) ||
-		    (ep->adopted && nla_put_flag(skb, COAP_A_ADOPTED))) {
+		    (ep->adopted && nla_put_flag(skb, COAP_A_ADOPTED)) ||
+		    kcoap_nl_put_params(skb, &ep->params)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -535,6 +675,10 @@ static const struct genl_small_ops kcoap_nl_ops[] = {
 	}, {
 		.cmd = COAP_CMD_STATS_GET,
 		.doit = kcoap_nl_stats,
+	}, {
+		.cmd = COAP_CMD_ENDPOINT_SET,
+		.doit = kcoap_nl_endpoint_set,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -547,7 +691,7 @@ static struct genl_family kcoap_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = kcoap_nl_ops,
 	.n_small_ops = ARRAY_SIZE(kcoap_nl_ops),
-	.resv_start_op = COAP_CMD_STATS_GET + 1,
+	.resv_start_op = COAP_CMD_ENDPOINT_SET + 1,
 };
 
 /* Upper bound of a COAP_CMD_REQUEST message for req. */

@@ -273,14 +273,16 @@ static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
 	bool con = req->type == COAP_TYPE_CON;
 	u64 life;
 
-	if (kn->ndedup >= READ_ONCE(max_dedup) && !kcoap_dedup_evict(kn, NULL))
-		return NULL;
+	/* a bound lowered at run time may need more than one eviction */
+	while (kn->ndedup >= READ_ONCE(max_dedup))
+		if (!kcoap_dedup_evict(kn, NULL))
+			return NULL;
 	pc = kcoap_peer_count(kn, peer, true);
 	if (!pc)
 		return NULL;
-	if (pc->n >= READ_ONCE(max_dedup_per_peer) &&
-	    !kcoap_dedup_evict(kn, peer))
-		return NULL;
+	while (pc->n >= READ_ONCE(max_dedup_per_peer))
+		if (!kcoap_dedup_evict(kn, peer))
+			return NULL;
 	dd = kmem_cache_zalloc(kcoap_dedup_cache, GFP_ATOMIC);
 	if (!dd)
 		return NULL;
@@ -376,12 +378,20 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 	return true;
 }
 
+/* Never called with pending_lock held. */
 static void kcoap_pending_put(struct kcoap_pending *p)
 {
-	if (refcount_dec_and_test(&p->ref)) {
-		kfree_skb(p->resp);
-		kfree(p);
-	}
+	struct kcoap_net *kn = p->kn;
+
+	if (!refcount_dec_and_test(&p->ref))
+		return;
+	/* the record stays (until it expires); it just is not open any more */
+	spin_lock_bh(&kn->pending_lock);
+	if (p->dd)
+		p->dd->pending = NULL;
+	spin_unlock_bh(&kn->pending_lock);
+	kfree_skb(p->resp);
+	kfree(p);
 }
 
 /* pending_lock held.  The timer holds a reference while armed. */
@@ -410,8 +420,6 @@ static void kcoap_pending_unhash(struct kcoap_pending *p)
 	p->res = NULL;
 	p->state = KCOAP_DONE;
 	p->kn->npending--;
-	if (p->dd)
-		p->dd->pending = NULL;
 	kcoap_pending_disarm(p);
 }
 
@@ -671,7 +679,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		if (err) {
 			/* not delivered: nobody will answer, forget it all */
 			kcoap_pending_unhash(p);
-			kcoap_dedup_free(kn, p->dd);
+			kcoap_dedup_free(kn, p->dd);	/* clears p->dd */
 		} else {
 			ack = jiffies + msecs_to_jiffies(READ_ONCE(params->ack_delay_ms));
 			kcoap_pending_arm(p, p->type == COAP_TYPE_CON &&

@@ -10,6 +10,8 @@ of the module's codec on purpose: it is written from RFC 7252 directly.
                             [--mid N] [--token HEX] [--timeout S] [--sport N]
   coaptool.py raw HOST PORT HEX          send HEX, print the reply (or none)
   coaptool.py fuzz HOST PORT COUNT SEED  send COUNT random/mutated datagrams
+  coaptool.py separate HOST PORT PATH SECONDS [--rst]
+                                         count separate-response copies
   coaptool.py stats                      /proc/net/coap_stats as JSON
 
 Replies are printed as one JSON object per line.  Exit status: 0 when a
@@ -253,6 +255,39 @@ def cmd_fuzz(args):
     return 0
 
 
+def cmd_separate(args):
+    """separate HOST PORT PATH LISTEN [--rst]: a CON GET whose answer comes
+    separately; never ACK it (or RST the first copy) and count the copies
+    of the separate response that arrive within LISTEN seconds."""
+    host, port, path, listen = args[0], int(args[1]), args[2], float(args[3])
+    rst = "--rst" in args
+    s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+    mid = random.randrange(65536)
+    tok = os.urandom(4)
+    s.sendto(build(0, 1, mid, tok, [(11, p.encode()) for p in path.split("/")]),
+             (host, port))
+    out = {"empty_ack": False, "copies": 0, "mids": [], "codes": []}
+    end = time.time() + listen
+    while time.time() < end:
+        s.settimeout(max(0.01, end - time.time()))
+        try:
+            d, addr = s.recvfrom(65535)
+        except socket.timeout:
+            break
+        m = parse(d)
+        if m["type"] == "ACK" and m["code"] == "0.00" and m["mid"] == mid:
+            out["empty_ack"] = True
+        elif m["token"] == tok.hex():
+            out["copies"] += 1
+            out["mids"].append(m["mid"])
+            out["codes"].append(m["type"] + " " + m["code"])
+            if rst:
+                s.sendto(bytes([0x70, 0, d[2], d[3]]), addr)
+                rst = False
+    print(json.dumps(out))
+    return 0
+
+
 def read_stats():
     stats = {}
     with open("/proc/net/coap_stats") as f:
@@ -274,6 +309,8 @@ def main():
                                float(args[3]) if len(args) > 3 else 1.0))
     if cmd == "fuzz":
         return cmd_fuzz(args)
+    if cmd == "separate":
+        return cmd_separate(args)
     if cmd == "stats":
         print(json.dumps(read_stats()))
         return 0

@@ -51,6 +51,8 @@ def uapi_enum(prefix):
 CMD = uapi_enum("COAP_CMD_")
 ATTR = uapi_enum("COAP_A_")
 STATS = uapi_enum("COAP_STATS_A_")
+PARAM = uapi_enum("COAP_PARAM_A_")
+PARAM_NAME = {v: k for k, v in PARAM.items()}
 ATTR_NAME = {v: k for k, v in ATTR.items()}
 STAT_NAME = {v: k for k, v in STATS.items()}
 U8 = {"code", "type"}
@@ -146,6 +148,9 @@ def decode(attrs):
             # type 0 entries are alignment padding
             val = {STAT_NAME.get(k, str(k)): struct.unpack("Q", x[:8])[0]
                    for k, x in parse_attrs(v) if k}
+        elif name == "params":
+            val = {PARAM_NAME.get(k, str(k)): struct.unpack("I", x[:4])[0]
+                   for k, x in parse_attrs(v)}
         elif name in ("adopted", "observable"):
             val = True
         elif name == "payload":
@@ -230,7 +235,13 @@ class Genl:
                         return fam
 
     def call(self, cmd, attrs):
+        # param.NAME=V pairs go into one nested COAP_A_PARAMS
+        params = b"".join(attr(PARAM[k[6:]], struct.pack("I", int(v)))
+                          for k, v in attrs if k.startswith("param."))
+        attrs = [(k, v) for k, v in attrs if not k.startswith("param.")]
         payload = b"".join(encode(k, v) for k, v in attrs)
+        if params:
+            payload += attr(ATTR["params"] | NLA_F_NESTED, params)
         seq = self.send(self.fam, CMD[cmd], payload)
         err, msg, replies = self.wait(seq)
         return err, msg, replies
@@ -267,12 +278,13 @@ def kv(args):
 
 def cmd_daemon(g, args):
     """daemon [--hold S] [--answer CODE[:PAYLOAD]] [--ignore] [--max N]
+              [--delay S] (answer each request S seconds late)
               [--publish PATH=TEXT] resource_add-attrs... (';' separates)
 
     Registers the resources, prints {"ready": portid}, then answers each
     request (or ignores it with --ignore) and prints it as JSON.
     """
-    hold, answer, ignore, maxn = 5.0, "2.05:hello", False, None
+    hold, answer, ignore, maxn, delay = 5.0, "2.05:hello", False, None, 0.0
     publishes, groups, cur = [], [], []
     it = iter(args)
     for a in it:
@@ -282,6 +294,8 @@ def cmd_daemon(g, args):
             answer = next(it)
         elif a == "--ignore":
             ignore = True
+        elif a == "--delay":
+            delay = float(next(it))
         elif a == "--max":
             maxn = int(next(it))
         elif a == "--publish":
@@ -311,6 +325,8 @@ def cmd_daemon(g, args):
     for req in g.requests(hold):
         n += 1
         print(json.dumps({"request": req}), flush=True)
+        if delay:
+            time.sleep(delay)
         if not ignore:
             attrs = [("handle", req["handle"]), ("code", (int(c) << 5) | int(d))]
             if payload:

@@ -36,6 +36,7 @@ def check(name, cond, detail=""):
 
 sets = {s["name"]: s for s in spec["attribute-sets"]}
 for set_name, prefix in (("coap", "COAP_A_"), ("option", "COAP_OPTION_A_"),
+                         ("param", "COAP_PARAM_A_"),
                          ("stats", "COAP_STATS_A_")):
     want = [n for n, _ in enum(prefix)]
     got = [a["name"] for a in sets[set_name]["attributes"]]

@@ -35,7 +35,14 @@
  *
  * COAP_CMD_ENDPOINT_GET (dump)
  *	One message per endpoint: COAP_A_ADDR (the socket's bound address),
- *	COAP_A_ADOPTED (flag) when it came from COAP_A_FD.
+ *	COAP_A_ADOPTED (flag) when it came from COAP_A_FD, COAP_A_PARAMS.
+ *
+ * COAP_CMD_ENDPOINT_SET [admin]
+ *	COAP_A_ADDR and COAP_A_PARAMS: change some of the endpoint's
+ *	transmission parameters (enum coap_param_attr); the others keep
+ *	their values.  Out of range: ERANGE naming the attribute; an
+ *	ACK_DELAY_MS not below ACK_TIMEOUT_MS: EINVAL.  New exchanges use
+ *	the new values.
  *
  * COAP_CMD_RESOURCE_ADD [admin]
  *	Register a resource owned by the calling netlink socket:
@@ -226,6 +233,7 @@ enum coap_cmd {
 	COAP_CMD_REQUEST,
 	COAP_CMD_RESPONSE,
 	COAP_CMD_STATS_GET,
+	COAP_CMD_ENDPOINT_SET,
 	__COAP_CMD_MAX
 };
 
@@ -260,6 +268,7 @@ enum coap_attr {
 	COAP_A_OPTIONS,		/* nested: COAP_A_OPTION... */
 	COAP_A_STATS,		/* nested: enum coap_stats_attr */
 	COAP_A_PAD,
+	COAP_A_PARAMS,		/* nested: enum coap_param_attr */
 	__COAP_A_MAX
 };
 
@@ -275,6 +284,25 @@ enum coap_option_attr {
 
 #define COAP_OPTION_A_MAX (__COAP_OPTION_A_MAX - 1)
 #define COAP_A_OPTION		1	/* type of each entry in COAP_A_OPTIONS */
+
+/*
+ * Transmission parameters of an endpoint (RFC 7252 section 4.8), each an
+ * NLA_U32 inside COAP_A_PARAMS, with their defaults and valid ranges.
+ */
+enum coap_param_attr {
+	COAP_PARAM_A_UNSPEC,
+	COAP_PARAM_A_ACK_TIMEOUT_MS,	/* 2000, 10..60000 */
+	COAP_PARAM_A_ACK_RANDOM_FACTOR,	/* x1000: 1500, 1000..4000 */
+	COAP_PARAM_A_MAX_RETRANSMIT,	/* 4, 0..10 */
+	COAP_PARAM_A_NSTART,		/* 1, 1..32 */
+	COAP_PARAM_A_DEFAULT_LEISURE_MS,	/* 5000, 0..60000 */
+	COAP_PARAM_A_PROBING_RATE,	/* bytes/s: 1, 1..1000000 */
+	COAP_PARAM_A_MAX_LATENCY_MS,	/* 100000, 1..300000 */
+	COAP_PARAM_A_ACK_DELAY_MS,	/* 1000, below ACK_TIMEOUT */
+	__COAP_PARAM_A_MAX
+};
+
+#define COAP_PARAM_A_MAX (__COAP_PARAM_A_MAX - 1)
 
 /*
  * Counters, each an NLA_U64 in COAP_A_STATS and a line in

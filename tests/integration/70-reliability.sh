@@ -1,0 +1,154 @@
+#!/bin/bash
+# The message layer (RFC 7252 section 4): transmission parameters per
+# endpoint, separate responses and their retransmission, ACK and RST,
+# deduplication with replayed answers, record expiry and bounds, and real
+# clients over a lossy, duplicating, reordering loopback (tc netem).
+. "$(dirname "$0")/lib.sh"
+NL="python3 $TOP/tests/integration/nltool.py"
+PARAMS=/sys/module/coap/parameters
+tmp=$(mktemp -d)
+get() { $COAPTOOL req 127.0.0.1 $PORT "$@"; }
+daemon() {
+	local out=$1
+	shift
+	$NL daemon "$@" > "$out" &
+	for _ in $(seq 50); do
+		grep -q '"ready"\|"errno"' "$out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+delta() { echo $(( $(stat "$1") - $2 )); }
+
+# --- transmission parameters over netlink ---
+fast="param.ack_timeout_ms=200 param.ack_delay_ms=100 param.max_retransmit=3 param.max_latency_ms=1000"
+for a in 0.0.0.0:5683 [::]:5683; do
+	r=$($NL call endpoint_set addr=addr:$a $fast)
+	expect "endpoint_set $a: fast timers for the test" "$r" '.errno == 0'
+done
+r=$($NL dump endpoint_get | jq -s -c '.[0].params')
+expect "endpoint_get shows them, and the RFC defaults for the rest" "$r" \
+	'.ack_timeout_ms == 200 and .ack_delay_ms == 100 and .max_retransmit == 3 and .max_latency_ms == 1000 and .ack_random_factor == 1500 and .nstart == 1 and .default_leisure_ms == 5000 and .probing_rate == 1'
+r=$($NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_timeout_ms=5)
+expect "ack_timeout_ms 5 (below 10): ERANGE" "$r" '.errno == 34'
+r=$($NL call endpoint_set addr=addr:0.0.0.0:5683 param.max_retransmit=11)
+expect "max_retransmit 11: ERANGE" "$r" '.errno == 34'
+r=$($NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_random_factor=999)
+expect "ack_random_factor 0.999: ERANGE" "$r" '.errno == 34'
+r=$($NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_delay_ms=200)
+expect "ack_delay_ms not below ack_timeout_ms: EINVAL naming it" "$r" '.errno == 22 and (.msg | contains("ACK_DELAY"))'
+r=$($NL call endpoint_set addr=addr:127.0.0.9:5683 param.nstart=2)
+expect "endpoint_set of an unknown endpoint: ENOENT" "$r" '.errno == 2'
+r=$($NL call endpoint_set addr=addr:0.0.0.0:5683)
+expect "endpoint_set without params: EINVAL" "$r" '.errno == 22 and (.msg | contains("COAP_A_PARAMS"))'
+r=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all $NL call endpoint_set addr=addr:0.0.0.0:5683 param.nstart=2)
+expect "unprivileged endpoint_set: EPERM" "$r" '.errno == 1'
+
+# --- piggybacked vs separate ---
+daemon $tmp/quick --hold 60 path=/quick methods=2
+quick=$!
+daemon $tmp/slow --hold 60 --delay 0.5 --answer 2.05:late path=/slow methods=2
+slow=$!
+sep0=$(stat req_separate) acks0=$(stat rx_acks)
+r=$(get --path quick)
+expect "an answer within ack_delay_ms is piggybacked" "$r" '.type == "ACK" and .code == "2.05" and (.separate | not)'
+r=$(get --path slow)
+expect "a late answer: empty ACK first, then a separate CON response" "$r" \
+	'.separate == true and .type == "CON" and .code == "2.05" and .payload == "late"'
+check "  req_separate moved" test "$(delta req_separate $sep0)" = 1
+sleep 0.2
+check "  our ACK of it ended the exchange (rx_acks)" test "$(delta rx_acks $acks0)" = 1
+r=$(get --type non --path slow)
+expect "a late answer to a NON is a NON, without an empty ACK" "$r" '.type == "NON" and .payload == "late" and (.separate | not)'
+
+# --- retransmission of the separate response ---
+rt0=$(stat tx_retransmit) to0=$(stat exchange_timeout)
+r=$($COAPTOOL separate 127.0.0.1 $PORT slow 6)
+expect "unacknowledged separate response: sent 1 + MAX_RETRANSMIT (3) times, same MID" "$r" \
+	'.empty_ack and .copies == 4 and (.mids | unique | length) == 1 and (.codes | unique) == ["CON 2.05"]'
+check "  tx_retransmit moved by 3" test "$(delta tx_retransmit $rt0)" = 3
+check "  exchange_timeout moved by 1" test "$(delta exchange_timeout $to0)" = 1
+rs0=$(stat rx_resets)
+r=$($COAPTOOL separate 127.0.0.1 $PORT slow 3 --rst)
+expect "an RST to the separate response stops its retransmission" "$r" '.empty_ack and .copies == 1'
+check "  rx_resets moved" test "$(delta rx_resets $rs0)" = 1
+check "no exchange left open" test "$(stat exchanges)" = 0
+
+# --- deduplication ---
+dup0=$(stat req_duplicate)
+n0=$(grep -c '"request"' $tmp/quick)
+a=$($COAPTOOL req 127.0.0.1 $PORT --path quick --mid 4242 --token 0a --sport 41000)
+b=$($COAPTOOL req 127.0.0.1 $PORT --path quick --mid 4242 --token 0a --sport 41000)
+check "a duplicate CON gets the identical answer again" test "$a" = "$b"
+check "  the daemon saw it once" test "$(grep -c '"request"' $tmp/quick)" = $((n0 + 1))
+check "  req_duplicate moved" test "$(delta req_duplicate $dup0)" = 1
+r=$($COAPTOOL req 127.0.0.1 $PORT --type non --path quick --mid 4343 --token 0b --sport 41001)
+r=$($COAPTOOL req 127.0.0.1 $PORT --type non --path quick --mid 4343 --token 0b --sport 41001 --timeout 0.5)
+expect "a duplicate NON is ignored" "$r" '.reply == null'
+check "  the daemon saw it once" test "$(grep -c '"request"' $tmp/quick)" = $((n0 + 2))
+b=$($COAPTOOL req 127.0.0.1 $PORT --path slow --mid 4444 --token 0c --sport 41002 --timeout 0.05)
+sleep 0.7
+r=$($COAPTOOL raw 127.0.0.1 $PORT 41010000 0.5)
+c=$($COAPTOOL req 127.0.0.1 $PORT --path slow --mid 4444 --token 0c --sport 41002 --timeout 1)
+expect "a duplicate after the empty ACK gets the empty ACK again (then the CON follows)" "$c" '.separate == true or .code == "0.00"'
+check "dedup records exist now" test "$(stat dedup_entries)" -gt 0
+# EXCHANGE_LIFETIME with these parameters: 200*7*1.5 + 2*1000 + 200 = 4.3 s
+sleep 5
+check "records expire after EXCHANGE_LIFETIME (dedup_entries back to 0)" test "$(stat dedup_entries)" = 0
+a=$($COAPTOOL req 127.0.0.1 $PORT --path quick --mid 4242 --token 0a --sport 41000)
+check "  after expiry the same MID is a new request" test "$(grep -c '"request"' $tmp/quick)" = $((n0 + 3))
+
+# --- bounds ---
+echo 3 > $PARAMS/max_dedup_per_peer
+ev0=$(stat dedup_evicted)
+for m in 1 2 3 4 5; do $COAPTOOL req 127.0.0.1 $PORT --path quick --mid $((5000 + m)) --sport 41003 > /dev/null; done
+check "max_dedup_per_peer=3: five requests from one peer evict two records" test "$(delta dedup_evicted $ev0)" = 2
+echo 256 > $PARAMS/max_dedup_per_peer
+echo 2 > $PARAMS/max_dedup
+ev0=$(stat dedup_evicted)
+for m in 1 2 3; do $COAPTOOL req 127.0.0.1 $PORT --path quick --mid $((6000 + m)) --sport $((41100 + m)) > /dev/null; done
+check "max_dedup=2: the namespace bound evicts too" test "$(delta dedup_evicted $ev0)" -ge 1
+check "  and never holds more than 2" test "$(stat dedup_entries)" -le 2
+sleep 5	# let every record expire: only the open one will count
+echo 1 > $PARAMS/max_dedup
+q0=$(stat req_queue_full)
+get --path slow --timeout 2 > $tmp/s1 &
+s1=$!
+sleep 0.2
+r=$(get --path quick --timeout 2)
+expect "max_dedup=1 with that record still open: 5.03 Max-Age 2" "$r" '.code == "5.03" and .options == [[14, "02"]]'
+check "  counted in req_queue_full" test "$(delta req_queue_full $q0)" = 1
+wait $s1 2>/dev/null
+echo 8192 > $PARAMS/max_dedup
+
+# --- real clients over a bad loopback ---
+kill $quick $slow 2>/dev/null
+wait $quick $slow 2>/dev/null
+# back to the RFC's ACK_TIMEOUT (libcoap uses it too); short lifetimes stay
+for a in 0.0.0.0:5683 [::]:5683; do
+	$NL call endpoint_set addr=addr:$a param.ack_timeout_ms=2000 param.ack_delay_ms=1000 param.max_retransmit=4 >/dev/null
+done
+daemon $tmp/count --hold 600 --answer 2.04:ok path=/count methods=8
+count=$!
+tc qdisc add dev lo root netem delay 5ms 5ms loss 30% duplicate 20% reorder 25%
+before_fw=$(stat req_forwarded) dup0=$(stat req_duplicate) rx0=$(stat rx_datagrams)
+N=20 okc=0
+for i in $(seq $N); do
+	if timeout 60 coap-client-notls -B 50 -m put -e "v$i" coap://127.0.0.1/count 2>/dev/null | grep -q ok; then
+		okc=$((okc + 1))
+	fi
+done
+tc qdisc del dev lo root
+seen=$(grep -c '"request"' $tmp/count)
+uniq=$(grep '"request"' $tmp/count | jq -r .request.payload | sort -u | wc -l)
+echo "# netem 30% loss, 20% duplication, reordering: $okc of $N libcoap PUTs completed; daemon saw $seen requests ($uniq distinct); duplicates absorbed $(delta req_duplicate $dup0); datagrams received $(delta rx_datagrams $rx0)"
+check "every request that reached the daemon reached it once ($seen seen, $uniq distinct)" test "$seen" = "$uniq"
+check "forwarded count equals what the daemon saw" test "$(delta req_forwarded $before_fw)" = "$seen"
+check "duplicates were absorbed by the kernel" test "$(delta req_duplicate $dup0)" -gt 0
+check "every completed request reached the daemon" test "$okc" -le "$seen"
+check "at least 18 of 20 PUTs completed through 30% loss each way ($okc)" test "$okc" -ge 18
+kill $count 2>/dev/null
+wait $count 2>/dev/null
+check "rx_datagrams equals the sum of outcome counters" stats_balanced
+rm -rf "$tmp"
+finish
