@@ -10,6 +10,7 @@
 #include "../../kernel/codec.c"
 #include "../../kernel/linkformat.c"
 #include "../../kernel/resource.c"
+#include "../../kernel/params.c"
 
 #include "units.h"
 
