@@ -18,6 +18,7 @@
 #include <net/udp_tunnel.h>
 
 #include "kcoap.h"
+#include "trace.h"
 
 /* Room for the network and link headers in front of a CoAP message. */
 #define KCOAP_TX_HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
@@ -346,6 +347,7 @@ int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 	bool rst = skb->len >= 1 && (skb->data[0] & 0x30) == 0x30;
 	int err;
 
+	trace_coap_tx(peer, skb->data, skb->len);
 	if (peer->family == AF_INET)
 		err = kcoap_send4(sk, skb, peer);
 	else

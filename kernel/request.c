@@ -34,6 +34,7 @@
 #include <net/netlink.h>
 
 #include "kcoap.h"
+#include "trace.h"
 
 static unsigned int request_timeout_ms = 5000;
 module_param(request_timeout_ms, uint, 0644);
@@ -66,8 +67,8 @@ struct kcoap_reply_copy {
 };
 
 /*
- * A deduplication record: 88 bytes on 64-bit (see the bench README for
- * the measured slab cost), plus the cached reply.
+ * A deduplication record: 80 bytes on 64-bit, plus the cached reply (the
+ * ACK a duplicate gets, kmalloc'd; nothing for a NON).
  */
 struct kcoap_dedup {
 	struct hlist_node hnode;	/* dedup_hash, by peer and MID */
@@ -119,6 +120,8 @@ struct kcoap_pending {
 
 int __init kcoap_requests_module_init(void)
 {
+	/* the budget a record may cost besides its cached reply */
+	BUILD_BUG_ON(sizeof(struct kcoap_dedup) > 96);
 	kcoap_dedup_cache = KMEM_CACHE(kcoap_dedup, 0);
 	return kcoap_dedup_cache ? 0 : -ENOMEM;
 }
@@ -372,6 +375,7 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 		return false;
 	kcoap_stat_inc(kn, RX_REQUESTS);
 	kcoap_stat_inc(kn, REQ_DUPLICATE);
+	trace_coap_duplicate(peer, req->buf, req->len);
 	/* section 4.5: the same ACK again; a NON or one still open: nothing */
 	if (skb)
 		kcoap_endpoint_xmit(ep, peer, skb);
@@ -557,9 +561,13 @@ static void kcoap_pending_timer(struct timer_list *t)
 					  msecs_to_jiffies(p->rto_ms));
 			skb = skb_copy(p->resp, GFP_ATOMIC);
 			kcoap_stat_inc(kn, TX_RETRANSMIT);
+			trace_coap_retransmit(&p->peer, p->resp->data,
+					      p->resp->len);
 		} else {
 			kcoap_pending_unhash(p);
 			kcoap_stat_inc(kn, EXCHANGE_TIMEOUT);
+			trace_coap_timeout(&p->peer, p->resp->data,
+					   p->resp->len);
 			/* the table's reference: ours now */
 			refcount_dec(&p->ref);
 		}

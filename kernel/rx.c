@@ -12,6 +12,7 @@
 #include <net/udp_tunnel.h>
 
 #include "kcoap.h"
+#include "trace.h"
 
 /* drop counter for each codec error, indexed by enum coap_parse_err */
 static const u8 kcoap_format_drop[__COAP_ERR_MAX] = {
@@ -140,6 +141,7 @@ int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb)
 	}
 	kcoap_peer_from_skb(skb, &peer);
 	data = (const u8 *)(udp_hdr(skb) + 1);
+	trace_coap_rx(&peer, data, skb_tail_pointer(skb) - data);
 	err = coap_parse(data, skb_tail_pointer(skb) - data, &msg);
 	if (err) {
 		kcoap_stat_inc_nr(kn, kcoap_format_drop[err]);
