@@ -57,6 +57,7 @@ static struct kmem_cache *kcoap_dedup_cache __read_mostly;
 enum {
 	KCOAP_WAIT_DAEMON,	/* hashed by handle */
 	KCOAP_WAIT_ACK,		/* our separate CON awaits its ACK */
+	KCOAP_QUEUED,		/* ready, waiting for NSTART to allow it */
 	KCOAP_DONE,
 };
 
@@ -86,16 +87,23 @@ struct kcoap_dedup {
 	u8 type;
 };
 
-/* How many records one peer holds; freed with its last record. */
+/*
+ * Per peer: its records (the max_dedup_per_peer bound) and the CONs we
+ * have outstanding to it (NSTART, section 4.7) with the queue behind them.
+ * Freed when all three are empty.
+ */
 struct kcoap_peer_count {
 	struct hlist_node hnode;	/* peer_hash */
 	struct kcoap_peer key;		/* family, port and addr only */
 	unsigned int n;
+	unsigned int inflight;
+	struct list_head queue;		/* of kcoap_pending, KCOAP_QUEUED */
 };
 
 struct kcoap_pending {
 	struct hlist_node hnode;	/* pend_handle, or out_mid */
 	struct list_head purge;		/* private list of a purge */
+	struct list_head qnode;		/* kcoap_peer_count.queue */
 	struct timer_list timer;
 	refcount_t ref;
 	struct kcoap_net *kn;
@@ -114,6 +122,7 @@ struct kcoap_pending {
 	u16 mid;
 	u16 resp_mid;			/* of our separate CON response */
 	u8 retries;
+	bool counted;			/* in its peer's NSTART inflight */
 	u32 rto_ms;
 	struct sk_buff *resp;		/* separate response, for resending */
 };
@@ -213,8 +222,17 @@ static struct kcoap_peer_count *kcoap_peer_count(struct kcoap_net *kn,
 	pc->key.family = peer->family;
 	pc->key.port = peer->port;
 	pc->key.addr = peer->addr;
+	INIT_LIST_HEAD(&pc->queue);
 	hash_add(kn->peer_hash, &pc->hnode, h);
 	return pc;
+}
+
+static void kcoap_peer_count_put(struct kcoap_peer_count *pc)
+{
+	if (!pc->n && !pc->inflight && list_empty(&pc->queue)) {
+		hash_del(&pc->hnode);
+		kfree(pc);
+	}
 }
 
 static void kcoap_dedup_free(struct kcoap_net *kn, struct kcoap_dedup *dd)
@@ -226,9 +244,9 @@ static void kcoap_dedup_free(struct kcoap_net *kn, struct kcoap_dedup *dd)
 	};
 	struct kcoap_peer_count *pc = kcoap_peer_count(kn, &peer, false);
 
-	if (pc && !--pc->n) {
-		hash_del(&pc->hnode);
-		kfree(pc);
+	if (pc) {
+		pc->n--;
+		kcoap_peer_count_put(pc);
 	}
 	if (dd->pending)
 		dd->pending->dd = NULL;
@@ -417,14 +435,68 @@ static void kcoap_pending_disarm(struct kcoap_pending *p)
  */
 static void kcoap_pending_unhash(struct kcoap_pending *p)
 {
+	struct kcoap_peer_count *pc;
+
 	hash_del(&p->hnode);
 	if (p->state == KCOAP_WAIT_DAEMON)
 		p->owner->npending--;
+	if (p->state == KCOAP_WAIT_ACK || p->state == KCOAP_QUEUED) {
+		pc = kcoap_peer_count(p->kn, &p->peer, false);
+		if (p->state == KCOAP_QUEUED)
+			list_del(&p->qnode);
+		else if (pc && p->counted)
+			pc->inflight--;
+		if (pc)
+			kcoap_peer_count_put(pc);
+	}
 	p->owner = NULL;
 	p->res = NULL;
 	p->state = KCOAP_DONE;
 	p->kn->npending--;
 	kcoap_pending_disarm(p);
+}
+
+/*
+ * pending_lock held, after a CON to peer ended: if NSTART now allows it,
+ * start the next queued one.  Returns its first transmission to send
+ * after unlocking (the caller sends it on next->ep and drops *next).
+ */
+static struct sk_buff *kcoap_peer_kick(struct kcoap_net *kn,
+				       const struct kcoap_peer *peer,
+				       struct kcoap_pending **next)
+{
+	struct kcoap_peer_count *pc = kcoap_peer_count(kn, peer, false);
+	struct kcoap_pending *p;
+
+	*next = NULL;
+	if (!pc || list_empty(&pc->queue) ||
+	    pc->inflight >= READ_ONCE(list_first_entry(&pc->queue,
+					struct kcoap_pending,
+					qnode)->ep->params.nstart))
+		return NULL;
+	p = list_first_entry(&pc->queue, struct kcoap_pending, qnode);
+	list_del_init(&p->qnode);
+	pc->inflight++;
+	p->counted = true;
+	p->state = KCOAP_WAIT_ACK;
+	kcoap_pending_arm(p, jiffies + msecs_to_jiffies(p->rto_ms));
+	refcount_inc(&p->ref);	/* for the caller's send */
+	*next = p;
+	return skb_copy(p->resp, GFP_ATOMIC);
+}
+
+/* Send what kcoap_peer_kick started (no lock held). */
+static void kcoap_kick_send(struct kcoap_pending *next, struct sk_buff *skb)
+{
+	if (!next)
+		return;
+	rcu_read_lock();
+	if (skb && !READ_ONCE(next->ep->dead))
+		kcoap_endpoint_xmit(next->ep, &next->peer, skb);
+	else
+		kfree_skb(skb);
+	rcu_read_unlock();
+	kcoap_pending_put(next);
 }
 
 static bool kcoap_pending_live(struct kcoap_pending *p)
@@ -482,19 +554,33 @@ static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 	if (out->type == COAP_TYPE_ACK) {
 		kcoap_dedup_set_reply(p->dd, skb);
 	} else if (out->type == COAP_TYPE_CON) {
+		struct kcoap_peer_count *pc;
+
 		p->resp = skb_clone(skb, GFP_ATOMIC);
-		if (p->resp) {
-			p->resp_mid = out->mid;
-			p->state = KCOAP_WAIT_ACK;
-			p->retries = 0;
-			p->rto_ms = kcoap_rto_initial(params, get_random_u32());
-			hash_add(kn->out_mid, &p->hnode,
-				 kcoap_mid_hash(&p->peer, p->resp_mid));
-			kn->npending++;
-			kcoap_pending_arm(p, jiffies +
-					  msecs_to_jiffies(p->rto_ms));
-			*keep = true;
+		if (!p->resp)
+			return skb;	/* sent once, not retransmitted */
+		p->resp_mid = out->mid;
+		p->retries = 0;
+		p->rto_ms = kcoap_rto_initial(params, get_random_u32());
+		hash_add(kn->out_mid, &p->hnode,
+			 kcoap_mid_hash(&p->peer, p->resp_mid));
+		kn->npending++;
+		*keep = true;
+		pc = kcoap_peer_count(kn, &p->peer, true);
+		if (pc && pc->inflight >= READ_ONCE(params->nstart)) {
+			/* section 4.7: NSTART reached, wait for our turn */
+			p->state = KCOAP_QUEUED;
+			list_add_tail(&p->qnode, &pc->queue);
+			kcoap_stat_inc(kn, TX_QUEUED);
+			kfree_skb(skb);
+			return NULL;
 		}
+		if (pc) {
+			pc->inflight++;
+			p->counted = true;
+		}
+		p->state = KCOAP_WAIT_ACK;
+		kcoap_pending_arm(p, jiffies + msecs_to_jiffies(p->rto_ms));
 	}
 	return skb;
 }
@@ -513,20 +599,20 @@ static void kcoap_pending_answer(struct kcoap_pending *p, u8 code,
 		.payload_len = len,
 	};
 	struct kcoap_net *kn = p->kn;
-	struct sk_buff *skb;
-	bool keep;
+	struct sk_buff *skb = NULL;
+	bool keep = false;
 
 	if (nopts)
 		kcoap_opts_sort(opts, nopts);
 	rcu_read_lock();
 	spin_lock_bh(&kn->pending_lock);
-	skb = kcoap_pending_live(p) ? kcoap_pending_finish(p, &out, &keep) :
-				      NULL;
+	if (kcoap_pending_live(p))
+		skb = kcoap_pending_finish(p, &out, &keep);
 	spin_unlock_bh(&kn->pending_lock);
 	if (skb)
 		kcoap_endpoint_xmit(p->ep, &p->peer, skb);
 	rcu_read_unlock();
-	if (!skb || !keep)
+	if (!keep)
 		kcoap_pending_put(p);
 }
 
@@ -535,8 +621,9 @@ static void kcoap_pending_timer(struct timer_list *t)
 {
 	struct kcoap_pending *p = from_timer(p, t, timer);
 	const struct kcoap_params *params = &p->ep->params;
+	struct kcoap_pending *next = NULL;
 	struct kcoap_net *kn = p->kn;
-	struct sk_buff *skb = NULL;
+	struct sk_buff *skb = NULL, *nskb = NULL;
 	bool timeout = false;
 
 	rcu_read_lock();
@@ -570,9 +657,11 @@ static void kcoap_pending_timer(struct timer_list *t)
 					   p->resp->len);
 			/* the table's reference: ours now */
 			refcount_dec(&p->ref);
+			nskb = kcoap_peer_kick(kn, &p->peer, &next);
 		}
 	}
 	spin_unlock(&kn->pending_lock);
+	kcoap_kick_send(next, nskb);
 	if (skb && kcoap_pending_live(p))
 		kcoap_endpoint_xmit(p->ep, &p->peer, skb);
 	else
@@ -588,19 +677,23 @@ static void kcoap_pending_timer(struct timer_list *t)
 bool kcoap_request_ack(struct kcoap_endpoint *ep,
 		       const struct kcoap_peer *peer, u16 mid, bool reset)
 {
+	struct kcoap_pending *p, *next = NULL;
 	struct kcoap_net *kn = ep->kn;
-	struct kcoap_pending *p;
+	struct sk_buff *nskb = NULL;
 	bool found = false;
 
 	spin_lock(&kn->pending_lock);
 	hash_for_each_possible(kn->out_mid, p, hnode, kcoap_mid_hash(peer, mid)) {
-		if (p->resp_mid == mid && kcoap_peer_eq(&p->peer, peer)) {
+		if (p->resp_mid == mid && kcoap_peer_eq(&p->peer, peer) &&
+		    p->state == KCOAP_WAIT_ACK) {
 			kcoap_pending_unhash(p);
+			nskb = kcoap_peer_kick(kn, peer, &next);
 			found = true;
 			break;
 		}
 	}
 	spin_unlock(&kn->pending_lock);
+	kcoap_kick_send(next, nskb);
 	if (!found)
 		return false;
 	/* section 4.2: ACK or RST ends the retransmission either way */
@@ -780,6 +873,18 @@ void kcoap_requests_purge(struct kcoap_net *kn, struct kcoap_daemon *d,
 		if (ep && p->ep == ep) {
 			kcoap_pending_unhash(p);
 			list_add_tail(&p->purge, &victims);
+		}
+	}
+	/* their peers' queued CONs on other endpoints may go now */
+	list_for_each_entry(p, &victims, purge) {
+		struct kcoap_pending *next;
+		struct sk_buff *nskb;
+
+		nskb = kcoap_peer_kick(kn, &p->peer, &next);
+		if (next) {
+			spin_unlock_bh(&kn->pending_lock);
+			kcoap_kick_send(next, nskb);
+			spin_lock_bh(&kn->pending_lock);
 		}
 	}
 	spin_unlock_bh(&kn->pending_lock);

@@ -51,6 +51,7 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_TX_RETRANSMIT] = "tx_retransmit",
 	[COAP_STATS_A_EXCHANGE_TIMEOUT] = "exchange_timeout",
 	[COAP_STATS_A_DEDUP_EVICTED] = "dedup_evicted",
+	[COAP_STATS_A_TX_QUEUED] = "tx_queued",
 	[COAP_STATS_A_DEDUP_ENTRIES] = "dedup_entries",
 	[COAP_STATS_A_EXCHANGES] = "exchanges",
 };

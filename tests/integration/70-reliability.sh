@@ -74,6 +74,46 @@ expect "an RST to the separate response stops its retransmission" "$r" '.empty_a
 check "  rx_resets moved" test "$(delta rx_resets $rs0)" = 1
 check "no exchange left open" test "$(stat exchanges)" = 0
 
+# --- NSTART: one outstanding CON per peer, the rest queued ---
+for a in 0.0.0.0:5683 [::]:5683; do
+	$NL call endpoint_set addr=addr:$a param.max_retransmit=4 >/dev/null
+done
+q0=$(stat tx_queued)
+r=$(python3 - "$PORT" <<'PY'
+import json, socket, sys, time
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.05)
+for mid, tok in ((901, b"\x01"), (902, b"\x02")):
+    # CON GET /slow with a one-byte token
+    s.sendto(bytes([0x41, 1, mid >> 8, mid & 255]) + tok + b"\xb4slow", ("127.0.0.1", port))
+first = {}
+acked = None
+end = time.time() + 4
+while time.time() < end:
+    try:
+        d, a = s.recvfrom(2048)
+    except socket.timeout:
+        # acknowledge token 1's separate response one second after it came
+        if 1 in first and acked is None and time.time() - first[1] > 1.0:
+            s.sendto(bytes([0x60, 0, mid1[0], mid1[1]]), a1)
+            acked = time.time()
+        continue
+    if d[0] >> 4 & 3 == 0 and d[0] & 15 == 1:   # a CON with our token
+        t = d[4]
+        if t not in first:
+            first[t] = time.time()
+            if t == 1:
+                mid1, a1 = d[2:4], a
+        if t == 2:
+            s.sendto(bytes([0x60, 0, d[2], d[3]]), a)
+print(json.dumps({"got1": 1 in first, "got2": 2 in first,
+                  "second_after_ack": bool(acked and 2 in first and first[2] >= acked - 0.01)}))
+PY
+)
+expect "NSTART=1: the second separate CON waits until the first is acknowledged" "$r" '.got1 and .got2 and .second_after_ack'
+check "  tx_queued moved" test "$(delta tx_queued $q0)" = 1
+
 # --- deduplication ---
 dup0=$(stat req_duplicate)
 n0=$(grep -c '"request"' $tmp/quick)

@@ -48,6 +48,7 @@ static const char *const names[] = {
 	S(TX_RETRANSMIT, "tx_retransmit"),
 	S(EXCHANGE_TIMEOUT, "exchange_timeout"),
 	S(DEDUP_EVICTED, "dedup_evicted"),
+	S(TX_QUEUED, "tx_queued"),
 	S(DEDUP_ENTRIES, "dedup_entries"),
 	S(EXCHANGES, "exchanges"),
 };

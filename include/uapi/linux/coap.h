@@ -154,6 +154,8 @@
  * (req_separate); the answer then goes out as a CON, retransmitted with
  * exponential back-off (tx_retransmit) until the client's ACK (rx_acks) or
  * RST (rx_resets), or until MAX_RETRANSMIT runs out (exchange_timeout).
+ * At most NSTART such CONs are outstanding to one peer; the rest wait in
+ * order (tx_queued) and go as earlier ones end (section 4.7).
  *
  * dedup_entries and exchanges are gauges: the records and open exchanges
  * that exist now.  The same counters are in /proc/net/coap_stats as
@@ -356,6 +358,7 @@ enum coap_stats_attr {
 	COAP_STATS_A_TX_RETRANSMIT,
 	COAP_STATS_A_EXCHANGE_TIMEOUT,
 	COAP_STATS_A_DEDUP_EVICTED,
+	COAP_STATS_A_TX_QUEUED,
 	/* gauges: what exists now, not event counts */
 	COAP_STATS_A_DEDUP_ENTRIES,
 	COAP_STATS_A_EXCHANGES,
