@@ -9,10 +9,18 @@
  * latency of every answer in a log-linear histogram (HdrHistogram-style:
  * 64 sub-buckets per power of two, under 1.6 % relative error).
  *
- * It refuses to report (exit status 1, reason on stderr) when anything
- * went wrong: a request without an answer within the timeout, an answer
- * with an unknown or stale token, the wrong type, Message ID, code or
- * payload.  Numbers from a run that lost answers are not numbers.
+ * A CON request is answered by a piggybacked ACK (same Message ID) or by
+ * an empty ACK and then a separate response, which coapload ACKs (RFC 7252
+ * section 5.2.2).  It refuses to report (exit status 1, reason on stderr)
+ * when anything went wrong: a request without an answer within the
+ * timeout, an answer with an unknown or stale token, the wrong type,
+ * Message ID, code or payload.  Numbers from a run that lost answers are
+ * not numbers.
+ *
+ * Message IDs count up per source port and wrap after 65536 requests; a
+ * server that remembered MIDs for all of EXCHANGE_LIFETIME (247 s) would
+ * take a wrapped one for a duplicate.  Spread long fast runs over more
+ * ports (-P) if a server does that.
  *
  * Run "coapload --help" for the options.
  */
@@ -124,6 +132,7 @@ struct slot {
 	uint32_t sock;		/* index of the socket it went out on */
 	uint16_t mid;
 	bool busy;
+	bool acked;		/* empty ACK seen: a separate response follows */
 };
 
 struct opts {
@@ -137,6 +146,7 @@ struct opts {
 	int expect_code;
 	unsigned int timeout_ms;
 	const char *label;
+	uint64_t max_requests;
 };
 
 enum phase { WARMUP, MEASURE, DRAIN };
@@ -169,12 +179,13 @@ static uint8_t *sbuf, *rbuf;
 static int epfd = -1;
 static struct hist hist;
 static volatile sig_atomic_t interrupted;
+static bool have_pwait2 = true;		/* epoll_pwait2: ns timeouts */
 
 static struct {
-	uint64_t sent, sent_measured, answered, completed, lost;
+	uint64_t sent, answered, completed, lost;
 	uint64_t bad_format, unknown_token, stale_token, wrong_sock;
 	uint64_t wrong_type, wrong_mid, wrong_code, wrong_payload, rst;
-	uint64_t empty_ack, truncated, send_stalls;
+	uint64_t empty_ack, truncated, send_stalls, separate, acks_sent;
 	int first_wrong_code;
 	size_t first_payload_len;
 	char first_payload[64];
@@ -219,7 +230,8 @@ static void usage(FILE *f)
 "  -b, --batch N              messages per sendmmsg/recvmmsg (default 32;\n"
 "                             1..1024)\n"
 "  -n, --non                  Non-confirmable requests (default: CON,\n"
-"                             which must be answered by a piggybacked ACK)\n"
+"                             answered by a piggybacked ACK, or by an empty\n"
+"                             ACK and a separate response, which is ACKed)\n"
 "  -P, --ports N              spread requests over N client sockets, i.e.\n"
 "                             N source ports, round robin per request\n"
 "                             (default 1; at most 60000)\n"
@@ -227,6 +239,8 @@ static void usage(FILE *f)
 "                             the window allows); for latency at part load\n"
 "  -e, --expect-payload TEXT  every answer must carry exactly TEXT\n"
 "  -E, --expect-code C.DD     every answer must have this code (default 2.05)\n"
+"  -N, --requests N           send at most N requests (warm-up included),\n"
+"                             then stop: the measured time ends there\n"
 "  -t, --timeout MS           an answer later than this is lost (default\n"
 "                             3000); lost answers make the run fail\n"
 "  -l, --label TEXT           name of the run, copied to the output\n"
@@ -436,6 +450,7 @@ static void alloc_state(void)
 static void slot_free(uint32_t s)
 {
 	slots[s].busy = false;
+	slots[s].acked = false;
 	freeq[(free_head + free_count) % o.window] = s;
 	free_count++;
 }
@@ -545,6 +560,28 @@ static void note_payload(const struct cm_msg *m)
 	memcpy(st.first_payload, m->payload, st.first_payload_len);
 }
 
+/* The request in flight on socket @sock with Message ID @mid, if any. */
+static struct slot *find_mid(uint32_t sock, uint16_t mid)
+{
+	uint32_t i;
+
+	for (i = 0; i < o.window; i++)
+		if (slots[i].busy && slots[i].sock == sock &&
+		    slots[i].mid == mid)
+			return &slots[i];
+	return NULL;
+}
+
+/* Acknowledge a Confirmable message from the server (a separate response). */
+static void send_ack(uint32_t sock, uint16_t mid)
+{
+	uint8_t ack[4] = { 0x40 | CM_ACK << 4, 0, (uint8_t)(mid >> 8),
+			   (uint8_t)mid };
+
+	if (send(fds[sock], ack, sizeof(ack), MSG_DONTWAIT) == sizeof(ack))
+		st.acks_sent++;
+}
+
 /* One datagram from socket @sock, read at @t. */
 static void handle(uint32_t sock, const uint8_t *buf, size_t len, bool trunc,
 		   uint64_t t, uint64_t t_measure, uint64_t t_end)
@@ -566,10 +603,17 @@ static void handle(uint32_t sock, const uint8_t *buf, size_t len, bool trunc,
 		st.rst++;
 		return;
 	}
+	if (m.type == CM_CON)
+		send_ack(sock, m.mid);	/* a separate response: ACK it */
 	if (m.code == 0) {
-		/* an empty ACK announces a separate response: not expected
-		 * from any server measured here */
-		st.empty_ack++;
+		/* an empty ACK: a separate response follows */
+		if (!o.non && m.type == CM_ACK && !m.tkl &&
+		    (sl = find_mid(sock, m.mid)) && !sl->acked) {
+			sl->acked = true;
+			st.separate++;
+		} else {
+			st.empty_ack++;
+		}
 		return;
 	}
 	if (m.tkl != TOKEN_LEN) {
@@ -594,14 +638,18 @@ static void handle(uint32_t sock, const uint8_t *buf, size_t len, bool trunc,
 			st.unknown_token++;
 		return;
 	}
+	/*
+	 * CON requests: a piggybacked ACK with the request's MID, or a
+	 * separate response (CON or NON, own MID).  NON requests: NON or
+	 * CON.
+	 */
 	if (sock != sl->sock) {
 		st.wrong_sock++;
 		bad = true;
-	} else if (o.non ? (m.type != CM_NON && m.type != CM_CON) :
-			   m.type != CM_ACK) {
+	} else if (o.non && m.type == CM_ACK) {
 		st.wrong_type++;
 		bad = true;
-	} else if (!o.non && m.mid != sl->mid) {
+	} else if (!o.non && m.type == CM_ACK && m.mid != sl->mid) {
 		st.wrong_mid++;
 		bad = true;
 	} else if (m.code != o.expect_code) {
@@ -670,8 +718,15 @@ static int wait_input(uint64_t ns, uint64_t t_measure, uint64_t t_end)
 			return 0;
 		return recv_some(0, MSG_DONTWAIT, t_measure, t_end);
 	}
-	n = epoll_wait(epfd, ev, EPOLL_EVENTS,
-		       ns ? (int)((ns + 999999) / 1000000) : 0);
+	n = -1;
+	if (have_pwait2) {
+		n = epoll_pwait2(epfd, ev, EPOLL_EVENTS, &ts, NULL);
+		if (n < 0 && errno == ENOSYS)
+			have_pwait2 = false;	/* before Linux 5.11 */
+	}
+	if (!have_pwait2)
+		n = epoll_wait(epfd, ev, EPOLL_EVENTS,
+			       ns ? (int)((ns + 999999) / 1000000) : 0);
 	for (i = 0; i < n; i++)
 		got += recv_some(ev[i].data.u32, MSG_DONTWAIT, t_measure,
 				 t_end);
@@ -731,11 +786,13 @@ static void print_counts_json(void)
 	       ",\"wrong_type\":%" PRIu64 ",\"wrong_mid\":%" PRIu64
 	       ",\"wrong_code\":%" PRIu64 ",\"wrong_payload\":%" PRIu64
 	       ",\"rst\":%" PRIu64 ",\"empty_ack\":%" PRIu64
-	       ",\"truncated\":%" PRIu64 ",\"send_stalls\":%" PRIu64,
+	       ",\"truncated\":%" PRIu64 ",\"send_stalls\":%" PRIu64
+	       ",\"separate\":%" PRIu64 ",\"acks_sent\":%" PRIu64,
 	       st.sent, st.answered, st.lost, mismatched(), st.bad_format,
 	       st.unknown_token, st.stale_token, st.wrong_sock, st.wrong_type,
 	       st.wrong_mid, st.wrong_code, st.wrong_payload, st.rst,
-	       st.empty_ack, st.truncated, st.send_stalls);
+	       st.empty_ack, st.truncated, st.send_stalls, st.separate,
+	       st.acks_sent);
 }
 
 static void print_config_json(void)
@@ -787,13 +844,14 @@ static int refuse(void)
 	    n ? "; " : "", st.wrong_sock);
 	WHY(st.rst, "%s%" PRIu64 " Resets", n ? "; " : "", st.rst);
 	WHY(st.empty_ack, "%s%" PRIu64
-	    " empty ACKs (separate responses are not supported)",
+	    " empty messages matching no request in flight",
 	    n ? "; " : "", st.empty_ack);
 	WHY(st.bad_format, "%s%" PRIu64 " malformed datagrams",
 	    n ? "; " : "", st.bad_format);
 	WHY(st.truncated, "%s%" PRIu64 " datagrams over %d bytes",
 	    n ? "; " : "", st.truncated, RX_BUF);
-	WHY(!n && !st.completed, "no correct answer during the measured time");
+	WHY(!n && !st.completed, "no correct answer during the measured time%s",
+	    o.max_requests ? " (all --requests went out in the warm-up?)" : "");
 #undef WHY
 	fprintf(stderr, "coapload: %s%s%srefusing to report: %s\n",
 		o.label ? "[" : "", o.label ? o.label : "",
@@ -847,8 +905,8 @@ static void report(double measured_s)
 	printf("  latency (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f  mean %.1f\n",
 	       us[0], us[1], us[2], us[3], us[4], us[5]);
 	printf("  checked: %" PRIu64 " sent, %" PRIu64
-	       " answered correctly, 0 lost, 0 mismatched\n", st.sent,
-	       st.answered);
+	       " answered correctly (%" PRIu64 " as separate responses), 0 lost, 0 mismatched\n",
+	       st.sent, st.answered, st.separate);
 }
 
 int main(int argc, char **argv)
@@ -866,6 +924,7 @@ int main(int argc, char **argv)
 		{ "expect-payload", required_argument, NULL, 'e' },
 		{ "expect-code", required_argument, NULL, 'E' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "requests", required_argument, NULL, 'N' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -877,7 +936,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:r:d:w:c:b:nP:R:e:E:t:l:jh", lo,
+	while ((c = getopt_long(argc, argv, "s:r:d:w:c:b:nP:R:e:E:t:N:l:jh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 's': o.server = optarg; break;
@@ -892,6 +951,7 @@ int main(int argc, char **argv)
 		case 'e': o.expect_payload = optarg; break;
 		case 'E': o.expect_code = parse_code(optarg); break;
 		case 't': o.timeout_ms = (unsigned int)parse_num("--timeout", optarg, 1, 600000); break;
+		case 'N': o.max_requests = (uint64_t)parse_num("--requests", optarg, 1, 1e15); break;
 		case 'l': o.label = optarg; break;
 		case 'j': o.json = true; break;
 		case 'h': usage(stdout); return 0;
@@ -926,21 +986,28 @@ int main(int argc, char **argv)
 	t_next_check = t_start + check_every;
 
 	for (;;) {
-		unsigned int budget = 0, sent = 0;
-		uint64_t wait = 0;
-		int got;
+		unsigned int budget;
+		uint64_t wait;
 
 		t = now_ns();
 		if (interrupted) {
 			fprintf(stderr, "coapload: interrupted\n");
 			return 130;
 		}
-		if (phase == WARMUP && t >= t_measure) {
+		if (phase == WARMUP && t >= t_measure)
 			phase = MEASURE;
-			st.sent_measured = st.sent;
-		}
 		if (phase == MEASURE && t >= t_end)
 			phase = DRAIN;
+		if (phase != DRAIN && o.max_requests &&
+		    st.sent >= o.max_requests) {
+			/* all sent: the measured time ends now */
+			if (phase == WARMUP)
+				t_measure = t;
+			t_end = t;
+			t_drain_end = t + (uint64_t)o.timeout_ms * 1000000ull +
+				      check_every + 100000000ull;
+			phase = DRAIN;
+		}
 		if (phase == DRAIN && free_count == o.window)
 			break;
 		if (t >= t_next_check) {
@@ -953,23 +1020,18 @@ int main(int argc, char **argv)
 		}
 		if (phase != DRAIN) {
 			budget = free_count;
+			if (o.max_requests && o.max_requests - st.sent < budget)
+				budget = (unsigned int)(o.max_requests - st.sent);
 			if (o.rate > 0) {
 				/* request k is due at t_start + k / rate */
 				uint64_t due = (uint64_t)((double)(t - t_start) *
 							  o.rate / 1e9) + 1;
-				uint64_t allowed = due > st.sent ?
-						   due - st.sent : 0;
 
-				if (allowed < budget)
-					budget = (unsigned int)allowed;
-				if (!allowed) {
-					uint64_t next = t_start + (uint64_t)
-						((double)st.sent * 1e9 / o.rate);
-
-					wait = next > t ? next - t : 1;
-				}
+				if (due < st.sent + budget)
+					budget = due > st.sent ?
+						 (unsigned int)(due - st.sent) : 0;
 			}
-			sent = send_some(budget);
+			send_some(budget);
 		}
 		if (o.nsock == 1 && o.rate <= 0) {
 			/* block (at most 10 ms) when there is nothing to send */
@@ -979,26 +1041,34 @@ int main(int argc, char **argv)
 				  t_measure, t_end);
 			continue;
 		}
-		got = wait_input(0, t_measure, t_end);
-		if (got || sent)
-			continue;
-		/* nothing happened: sleep until input, the next send, the
-		 * next phase or the next expiry check */
-		if (!wait || (phase == DRAIN) || !free_count)
-			wait = 10000000ull;
-		if (phase == WARMUP && t_measure - t < wait)
+		/*
+		 * Paced or many sockets: wait for input until the next send is
+		 * due (not at all when one is due now), at most 10 ms and not
+		 * past the next phase or expiry check.
+		 */
+		wait = 10000000ull;
+		if (phase != DRAIN && free_count) {
+			if (o.rate > 0) {
+				uint64_t next = t_start + (uint64_t)
+					((double)st.sent * 1e9 / o.rate);
+
+				t = now_ns();
+				wait = next > t ? next - t : 0;
+			} else {
+				wait = 0;
+			}
+		}
+		if (phase == WARMUP && t_measure > t && t_measure - t < wait)
 			wait = t_measure - t;
-		if (phase == MEASURE && t_end - t < wait)
+		if (phase == MEASURE && t_end > t && t_end - t < wait)
 			wait = t_end - t;
 		if (t_next_check > t && t_next_check - t < wait)
 			wait = t_next_check - t;
-		if (!wait)
-			wait = 1;
 		wait_input(wait, t_measure, t_end);
 	}
 
 	if (st.lost || mismatched() || !st.completed)
 		return refuse();
-	report((double)(t_end - t_measure) / 1e9);
+	report((double)(t_end - t_measure) / 1e9);	/* > 0: completed */
 	return 0;
 }

@@ -10,6 +10,9 @@
  *                        (the daemon path, measurement b)
  *   --fill N             also register N resources /fill/0 ... /fill/N-1
  *                        (for the growth measurements)
+ *   --endpoint ADDR      open a CoAP endpoint first (e.g. 127.0.0.1:5683 in
+ *                        a network namespace that has none), closed again
+ *                        on exit
  *
  * Once everything is registered it prints "ready N" (N: resources it
  * registered) on stdout and serves until SIGINT or SIGTERM; closing its
@@ -50,12 +53,15 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: kcoapbenchd [--publish PATH=TEXT]... [--respond PATH=TEXT]... [--fill N]\n"
+"usage: kcoapbenchd [--endpoint ADDR[:PORT]] [--publish PATH=TEXT]...\n"
+"                   [--respond PATH=TEXT]... [--fill N]\n"
 "\n"
 "  -p, --publish PATH=TEXT  register PATH and publish TEXT (kernel answers)\n"
 "  -r, --respond PATH=TEXT  register PATH; answer each GET over netlink\n"
 "                           with 2.05 and TEXT\n"
 "  -f, --fill N             register N more resources /fill/0.../fill/N-1\n"
+"  -e, --endpoint ADDR      open this CoAP endpoint first (port default 5683)\n"
+"                           and close it on exit; one already open is fine\n"
 "  -h, --help               this text\n"
 "\n"
 "Prints \"ready N\" once N resources are registered, then serves until\n"
@@ -119,17 +125,30 @@ int main(int argc, char **argv)
 		{ "publish", required_argument, NULL, 'p' },
 		{ "respond", required_argument, NULL, 'r' },
 		{ "fill", required_argument, NULL, 'f' },
+		{ "endpoint", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long fill = 0, i, registered = 0;
+	const char *endpoint = NULL;
+	struct sockaddr_storage ep;
+	bool ep_opened = false;
+	socklen_t ep_len = 0;
 	struct kcoap *k;
 	double t0;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "p:r:f:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:r:f:e:h", lo, NULL)) != -1) {
 		switch (c) {
+		case 'e':
+			endpoint = optarg;
+			if (kcoap_addr_parse(optarg, &ep, &ep_len)) {
+				fprintf(stderr, "kcoapbenchd: --endpoint: bad address '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'p': add_entry(optarg, true); break;
 		case 'r': add_entry(optarg, false); break;
 		case 'f': {
@@ -160,6 +179,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kcoapbenchd: kcoap_open: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is coap.ko loaded?)" : "");
 		return 3;
+	}
+	if (endpoint) {
+		err = kcoap_endpoint_add(k, (struct sockaddr *)&ep, ep_len);
+		if (err && err != -EEXIST) {
+			fprintf(stderr, "kcoapbenchd: endpoint %s: %s\n", endpoint,
+				kcoap_last_error(k));
+			return 1;
+		}
+		ep_opened = !err;
 	}
 	for (i = 0; i < nentries; i++) {
 		struct kcoap_resource res = { .path = entries[i].path, .ct = -1 };
@@ -220,6 +248,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kcoapbenchd: dispatch: %s\n",
 				kcoap_last_error(k));
 	}
+	if (ep_opened && kcoap_endpoint_del(k, (struct sockaddr *)&ep, ep_len))
+		fprintf(stderr, "kcoapbenchd: closing endpoint %s: %s\n",
+			endpoint, kcoap_last_error(k));
 	kcoap_close(k);
 	if (answered || respond_errors || overruns)
 		fprintf(stderr, "kcoapbenchd: answered %lu, respond errors %lu, receive overruns %lu\n",

@@ -9,6 +9,7 @@ come only from runs coapload reported ("ok": true); a refused run shows
 its reason instead.
 """
 import json
+import re
 import sys
 
 FLAT_TOLERANCE = 0.10   # "flat": 100,000 resources within 10 % of 1
@@ -28,11 +29,22 @@ def load(env_path, res_path):
             if not line:
                 continue
             r = json.loads(line)
-            if r['id'].startswith('mem-'):
+            if r['id'].startswith('mem-') and 'resources' in r:
                 mem[r['resources']] = r
             else:
-                runs[r['id']] = r
-    return env, runs, mem
+                runs.setdefault(r['id'], []).append(r)
+    # each measurement is represented by its median run (by requests/s);
+    # the others only give the range
+    picked = {}
+    for rid, reps in runs.items():
+        if all(r['load'].get('ok') for r in reps):
+            reps = sorted(reps, key=lambda r: r['load']['rps'])
+            picked[rid] = dict(reps[len(reps) // 2])
+            picked[rid]['range'] = (reps[0]['load']['rps'],
+                                    reps[-1]['load']['rps'], len(reps))
+        else:
+            picked[rid] = next(r for r in reps if not r['load'].get('ok'))
+    return env, picked, mem
 
 
 def ok(runs, rid):
@@ -42,6 +54,16 @@ def ok(runs, rid):
 
 def rps(runs, rid):
     return runs[rid]['load']['rps'] if ok(runs, rid) else None
+
+
+def rps_cell(runs, rid):
+    """Median requests/s, with the range when there were several runs."""
+    if not ok(runs, rid):
+        return why(runs, rid)
+    lo, hi, n = runs[rid]['range']
+    if n < 2:
+        return f_rps(rps(runs, rid))
+    return '{} ({}–{})'.format(f_rps(rps(runs, rid)), f_rps(lo), f_rps(hi))
 
 
 def lat(runs, rid, p):
@@ -81,8 +103,8 @@ def main():
     env, runs, mem = load(sys.argv[1], sys.argv[2])
     o = []
     w = o.append
-    ports = next((k for k in runs if k.startswith('ports-') and k != 'ports-1'),
-                 'ports-10000')
+    ports = next((k for k in runs if re.fullmatch(r'ports-\d+', k) and
+                  k != 'ports-1'), 'ports-10000')
     nports = int(ports.split('-')[1])
     big = max(mem) if mem else 100000
 
@@ -100,6 +122,9 @@ def main():
           env.get('window', '?'), env.get('batch', '?'),
           env.get('seconds', '?'), env.get('warmup', '?'),
           env.get('payload', '?')))
+    w('- req/s: median of {} runs (range in brackets; (a)-(d) interleaved); '
+      'latencies and ratios from the median run; half-load runs once each'
+      .format(env.get('repeat', '1')))
     w('')
 
     w('### Throughput and latency')
@@ -125,7 +150,7 @@ def main():
         half = (f_us(lat(runs, k + '-half', 'p99')) if ok(runs, k + '-half')
                 else why(runs, k + '-half'))
         w('| {} | {} | {} | {} | {} | {} | {} | {} |'.format(
-            names[k], f_rps(v), f_x(v, c), f_x(v, d),
+            names[k], rps_cell(runs, k), f_x(v, c), f_x(v, d),
             f_us(lat(runs, k, 'p50')), f_us(lat(runs, k, 'p99')),
             f_us(lat(runs, k, 'p999')), half))
     w('')
@@ -137,9 +162,10 @@ def main():
 
     w('### Kernel counters during (a) and (b)')
     w('')
-    w('| run | requests sent | req_fast | req_forwarded | req_answered '
-      '| req_queue_full | req_timeout | drops |')
-    w('|---|--:|--:|--:|--:|--:|--:|--:|')
+    cols = ('req_fast', 'req_forwarded', 'req_answered', 'req_separate',
+            'req_duplicate', 'req_queue_full', 'req_timeout')
+    w('| run | requests sent | ' + ' | '.join(cols) + ' | drop_* |')
+    w('|---|--:|' + '--:|' * (len(cols) + 1))
     for k in ('a', 'b', 'a-half', 'b-half'):
         r = runs.get(k)
         if not r or 'kstats_after' not in r:
@@ -147,62 +173,98 @@ def main():
         b4, af = r['kstats_before'], r['kstats_after']
 
         def delta(name):
-            return af.get(name, 0) - b4.get(name, 0)
+            return str(af[name] - b4.get(name, 0)) if name in af else '—'
         drops = sum(af[n] - b4.get(n, 0) for n in af if n.startswith('drop_'))
-        w('| {} | {} | {} | {} | {} | {} | {} | {} |'.format(
-            k, r['load'].get('sent', '?'), delta('req_fast'),
-            delta('req_forwarded'), delta('req_answered'),
-            delta('req_queue_full'), delta('req_timeout'), drops))
+        w('| {} | {} | {} | {} |'.format(
+            k, r['load'].get('sent', '?'),
+            ' | '.join(delta(c) for c in cols), drops))
+    w('')
+    w('"—": the module has no such counter.')
     w('')
 
     w('### Growth')
     w('')
-    w('| path (a) with | req/s | vs first row | p50 µs | p99 µs | note |')
+    w('| path (a) with | req/s | vs the group\'s first row | p50 µs | p99 µs '
+      '| note |')
     w('|---|--:|--:|--:|--:|---|')
     base = rps(runs, 'res-1')
     for n in sorted(mem):
         rid = 'res-{}'.format(n)
         note = 'registered in {} s'.format(mem[n]['register_s'])
         if not ok(runs, rid):
-            w('| {:,} registered resources | {} | | | | {} |'.format(
-                n, why(runs, rid), note))
+            w('| {:,} registered resource{} | {} | | | | {} |'.format(
+                n, 's' if n > 1 else '', why(runs, rid), note))
             continue
-        w('| {:,} registered resources | {} | {} | {} | {} | {} |'.format(
-            n, f_rps(rps(runs, rid)), f_x(rps(runs, rid), base),
+        w('| {:,} registered resource{} | {} | {} | {} | {} | {} |'.format(
+            n, 's' if n > 1 else '', rps_cell(runs, rid), f_x(rps(runs, rid), base),
             f_us(lat(runs, rid, 'p50')), f_us(lat(runs, rid, 'p99')), note))
     base = rps(runs, 'ports-1')
-    for rid, label in (('ports-1', '1 client source port'),
-                       (ports, '{:,} client source ports'.format(nports))):
+    for rid, label, note in (
+            ('ports-1', '1 client source port', 'batches of {} per '
+             'sendmmsg/recvmmsg'.format(env.get('batch', '?'))),
+            ('ports-1-b1', '1 client source port, batch 1',
+             'control: the generator makes one sendmmsg and one recvmmsg '
+             'per request, as it must with many ports'),
+            (ports, '{:,} client source ports'.format(nports),
+             'one socket per port, requests round robin: one sendmmsg per '
+             'request, epoll, one recvmmsg per answer')):
+        if rid not in runs:
+            continue
         if not ok(runs, rid):
             w('| {} | {} | | | | |'.format(label, why(runs, rid)))
             continue
-        note = ('one socket per port, requests round robin: the generator '
-                'pays one sendmmsg per request' if rid != 'ports-1' else '')
         w('| {} | {} | {} | {} | {} | {} |'.format(
-            label, f_rps(rps(runs, rid)), f_x(rps(runs, rid), base),
+            label, rps_cell(runs, rid), f_x(rps(runs, rid), base),
             f_us(lat(runs, rid, 'p50')), f_us(lat(runs, rid, 'p99')), note))
     w('')
 
     w('| kernel memory | per item | how |')
     w('|---|--:|---|')
+
+    def slab_cells(m, n):
+        """Live slab bytes per item, meminfo Slab per item, growers."""
+        live = (m['slab_active_after'] - m['slab_active_before']) / n
+        pages = (m['after']['Slab'] - m['before']['Slab']) * 1024 / n
+        vm = (m['after'].get('VmallocUsed', 0) -
+              m['before'].get('VmallocUsed', 0)) * 1024 / n
+        own = ', '.join('{} {:,.0f} B'.format(k, v / n) for k, v in
+                        m.get('slab_coap', {}).items() if round(v / n))
+        if own:
+            own = 'of which in the module\'s own caches: ' + own + '; '
+        return live, pages, vm, own
     if big in mem:
-        m = mem[big]
-        b4, af = m['before'], m['after']
-        slab = (af['Slab'] - b4['Slab']) * 1024 / big
-        unrec = (af['SUnreclaim'] - b4['SUnreclaim']) * 1024 / big
-        vm = (af.get('VmallocUsed', 0) - b4.get('VmallocUsed', 0)) * 1024 / big
-        growers = ', '.join('{} {:,.0f} B'.format(k, v / big) for k, v in
-                            m.get('slab_growers', {}).items())
-        w('| per registered resource | {:,.0f} B slab ({:,.0f} B unreclaimable)'
-          ' + {:,.0f} B vmalloc | /proc/meminfo Slab, SUnreclaim and '
-          'VmallocUsed after − before registering {:,} resources, divided; '
-          'by cache: {} |'.format(slab, unrec, vm, big, growers or 'n/a'))
+        live, pages, vm, growers = slab_cells(mem[big], big)
+        w('| per registered resource | **{:,.0f} B** | live slab objects '
+          '(/proc/slabinfo active objects × object size, all caches) after '
+          '− before registering {:,} resources, divided; {}/proc/meminfo '
+          'Slab (pages, noisier) gives {:,.0f} B, VmallocUsed {:,.0f} '
+          'B |'.format(live, big, growers, pages, vm))
     else:
         w('| per registered resource | — | the {:,}-resource run did not '
           'complete |'.format(big))
-    w('| per dedup entry | n/a — not implemented yet | |')
-    w('| per observer | n/a — not implemented yet | |')
-    w('| observe fan-out (notifications/s) | n/a — not implemented yet | |')
+    dd = runs.get('mem-dedup')
+    if dd is None:
+        w('| per dedup entry | n/a — not implemented yet | |')
+    else:
+        n = (dd['kstats_after'].get('dedup_entries', 0) -
+             dd['kstats_before'].get('dedup_entries', 0))
+        if n > 0 and dd['load'].get('ok'):
+            live, pages, vm, growers = slab_cells(dd, n)
+            w('| per dedup entry (record + cached reply) | **{:,.0f} B** | '
+              'the same, over {:,} GETs to the daemon from one client '
+              '(dedup bounds raised for the run) that left {:,} more records '
+              '(dedup_entries gauge); {}/proc/meminfo Slab (pages, '
+              'noisier) gives {:,.0f} B |'.format(
+                  live, dd['load']['sent'], n, growers, pages))
+        else:
+            w('| per dedup entry | — | the dedup run failed or left no '
+              'records: {} |'.format(dd['load'].get('error', '')))
+    observe = any('observ' in k for r in runs.values()
+                  for k in r.get('kstats_after', {}))
+    state = ('implemented, not measured by this bench yet' if observe
+             else 'n/a — not implemented yet')
+    w('| per observer | {} | |'.format(state))
+    w('| observe fan-out (notifications/s) | {} | |'.format(state))
     w('')
 
     w('### Targets (from the issue; reported, never asserted)')
