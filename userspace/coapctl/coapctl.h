@@ -35,4 +35,12 @@ int kernel_error(struct kcoap *k, int err, const char *fmt, ...)
 int parse_u32(const char *s, uint32_t max, uint32_t *v);
 int output_done(void);
 
+struct json;
+/*
+ * The body of every "... list" subcommand: open the module, run fetch
+ * (which calls a kcoap_*_list with its own printer) inside a JSON array
+ * when -j is given, report errors as "WHAT: ...".  Returns an exit code.
+ */
+int ctl_list(const char *what, int (*fetch)(struct kcoap *k, struct json *j));
+
 #endif /* COAPCTL_H */

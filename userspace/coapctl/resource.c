@@ -257,27 +257,16 @@ static int show(const struct kcoap_resource_info *info, void *arg)
 	return 0;
 }
 
+static int fetch(struct kcoap *k, struct json *j)
+{
+	return kcoap_resource_list(k, show, j);
+}
+
 static int list(int argc)
 {
-	struct kcoap *k;
-	struct json j;
-	int err, status = 0;
-
 	if (argc)
 		return usage_error(usage, "resource list takes no arguments");
-	k = ctl_open(&status);
-	if (!k)
-		return status;
-	json_init(&j, stdout);
-	if (json_output)
-		json_array(&j, NULL);
-	err = kcoap_resource_list(k, show, &j);
-	if (json_output)
-		json_end(&j, ']');
-	if (err)
-		status = kernel_error(k, err, "resource list");
-	kcoap_close(k);
-	return output_done() ?: status;
+	return ctl_list("resource list", fetch);
 }
 
 int cmd_resource(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "coapctl.h"
+#include "json.h"
 
 /* Like ip(8): a command word may be abbreviated to any non-empty prefix. */
 bool matches(const char *arg, const char *word)
@@ -105,4 +106,25 @@ int output_done(void)
 		return EXIT_FAILED;
 	}
 	return 0;
+}
+
+int ctl_list(const char *what, int (*fetch)(struct kcoap *k, struct json *j))
+{
+	struct kcoap *k;
+	struct json j;
+	int err, status = 0;
+
+	k = ctl_open(&status);
+	if (!k)
+		return status;
+	json_init(&j, stdout);
+	if (json_output)
+		json_array(&j, NULL);
+	err = fetch(k, &j);
+	if (json_output)
+		json_end(&j, ']');
+	if (err)
+		status = kernel_error(k, err, "%s", what);
+	kcoap_close(k);
+	return output_done() ?: status;
 }
