@@ -62,11 +62,22 @@ static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 
 	if (!ep)
 		return NULL;
+	ep->stats = alloc_percpu(struct kcoap_stats);
+	if (!ep->stats) {
+		kfree(ep);
+		return NULL;
+	}
 	ep->kn = kn;
 	kcoap_params_default(&ep->params);
 	/* section 4.4: start MIDs at a random value */
 	atomic_set(&ep->next_mid, get_random_u32());
 	return ep;
+}
+
+static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
+{
+	free_percpu(ep->stats);
+	kfree(ep);
 }
 
 static void kcoap_endpoint_hook(struct kcoap_endpoint *ep)
@@ -126,7 +137,7 @@ struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 	return ep;
 fail:
 	mutex_unlock(&kn->lock);
-	kfree(ep);
+	kcoap_endpoint_free(ep);
 	return ERR_PTR(err);
 }
 
@@ -183,7 +194,7 @@ struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
 unlock:
 	release_sock(sk);
 	mutex_unlock(&kn->lock);
-	kfree(ep);
+	kcoap_endpoint_free(ep);
 put:
 	sockfd_put(sock);
 	return ERR_PTR(err);
@@ -217,7 +228,7 @@ static void kcoap_endpoint_destroy(struct kcoap_endpoint *ep)
 		kcoap_endpoint_unhook(ep);
 	else
 		udp_tunnel_sock_release(ep->sock);
-	kfree(ep);
+	kcoap_endpoint_free(ep);
 }
 
 int kcoap_endpoint_close_addr(struct kcoap_net *kn,
@@ -342,7 +353,6 @@ struct sk_buff *kcoap_skb_alloc(u32 len)
 int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer, struct sk_buff *skb)
 {
-	struct kcoap_net *kn = ep->kn;
 	struct sock *sk = ep->sock->sk;
 	bool rst = skb->len >= 1 && (skb->data[0] & 0x30) == 0x30;
 	int err;
@@ -353,12 +363,12 @@ int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 	else
 		err = kcoap_send6(sk, skb, peer);
 	if (err) {
-		kcoap_stat_inc(kn, TX_ERRORS);
+		kcoap_ep_stat_inc(ep, TX_ERRORS);
 		return err;
 	}
-	kcoap_stat_inc(kn, TX_DATAGRAMS);
+	kcoap_ep_stat_inc(ep, TX_DATAGRAMS);
 	if (rst)
-		kcoap_stat_inc(kn, TX_RST);
+		kcoap_ep_stat_inc(ep, TX_RST);
 	return 0;
 }
 
@@ -387,7 +397,7 @@ int kcoap_endpoint_send(struct kcoap_endpoint *ep,
 	struct sk_buff *skb = kcoap_msg_skb(msg);
 
 	if (!skb) {
-		kcoap_stat_inc(ep->kn, TX_ERRORS);
+		kcoap_ep_stat_inc(ep, TX_ERRORS);
 		return -ENOMEM;
 	}
 	return kcoap_endpoint_xmit(ep, peer, skb);

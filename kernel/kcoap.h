@@ -80,8 +80,19 @@ struct kcoap_endpoint {
 	bool dead;
 	/* written under kcoap_net.lock, read locklessly field by field */
 	struct kcoap_params params;
+	/* this endpoint's share of the namespace's counters */
+	struct kcoap_stats __percpu *stats;
 	atomic_t next_mid;		/* MIDs for messages we originate */
 };
+
+/* An event on an endpoint: counted for it and for its namespace. */
+static inline void kcoap_ep_stat_inc_nr(struct kcoap_endpoint *ep, int nr)
+{
+	this_cpu_inc(ep->stats->v[nr]);
+	this_cpu_inc(ep->kn->stats->v[nr]);
+}
+
+#define kcoap_ep_stat_inc(ep, id) kcoap_ep_stat_inc_nr(ep, COAP_STATS_A_##id)
 
 extern unsigned int kcoap_net_id;
 

@@ -245,6 +245,23 @@ static int kcoap_nl_put_params(struct sk_buff *skb,
 	return 0;
 }
 
+/* The endpoint's counters; the namespace-wide gauges are left out. */
+static int kcoap_nl_put_ep_stats(struct sk_buff *skb,
+				 struct kcoap_endpoint *ep)
+{
+	struct nlattr *nest = nla_nest_start(skb, COAP_A_STATS);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < COAP_STATS_A_DEDUP_ENTRIES; i++)
+		if (nla_put_u64_64bit(skb, i, kcoap_stats_sum(ep->stats, i),
+				      COAP_STATS_A_UNSPEC))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int kcoap_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kcoap_net *kn = kcoap_nl_kn(info);
@@ -311,7 +328,8 @@ static int kcoap_nl_endpoint_dump(struct sk_buff *skb,
 			break;
 		if (kcoap_nl_put_addr(skb, COAP_A_ADDR, &ep->bound) ||
 		    (ep->adopted && nla_put_flag(skb, COAP_A_ADOPTED)) ||
-		    kcoap_nl_put_params(skb, &ep->params)) {
+		    kcoap_nl_put_params(skb, &ep->params) ||
+		    kcoap_nl_put_ep_stats(skb, ep)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

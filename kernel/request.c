@@ -391,8 +391,8 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 	spin_unlock(&kn->pending_lock);
 	if (!dd)
 		return false;
-	kcoap_stat_inc(kn, RX_REQUESTS);
-	kcoap_stat_inc(kn, REQ_DUPLICATE);
+	kcoap_ep_stat_inc(ep, RX_REQUESTS);
+	kcoap_ep_stat_inc(ep, REQ_DUPLICATE);
 	trace_coap_duplicate(peer, req->buf, req->len);
 	/* section 4.5: the same ACK again; a NON or one still open: nothing */
 	if (skb)
@@ -571,7 +571,7 @@ static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 			/* section 4.7: NSTART reached, wait for our turn */
 			p->state = KCOAP_QUEUED;
 			list_add_tail(&p->qnode, &pc->queue);
-			kcoap_stat_inc(kn, TX_QUEUED);
+			kcoap_ep_stat_inc(p->ep, TX_QUEUED);
 			kfree_skb(skb);
 			return NULL;
 		}
@@ -631,11 +631,12 @@ static void kcoap_pending_timer(struct timer_list *t)
 	if (p->state == KCOAP_WAIT_DAEMON) {
 		if (!time_before(jiffies, p->deadline)) {
 			kcoap_pending_unhash(p);
+			kcoap_ep_stat_inc(p->ep, REQ_TIMEOUT);
 			timeout = true;
 		} else {
 			if (p->type == COAP_TYPE_CON && !p->acked) {
 				skb = kcoap_empty_ack(p);
-				kcoap_stat_inc(kn, REQ_SEPARATE);
+				kcoap_ep_stat_inc(p->ep, REQ_SEPARATE);
 			}
 			kcoap_pending_arm(p, p->deadline);
 		}
@@ -647,12 +648,12 @@ static void kcoap_pending_timer(struct timer_list *t)
 			kcoap_pending_arm(p, jiffies +
 					  msecs_to_jiffies(p->rto_ms));
 			skb = skb_copy(p->resp, GFP_ATOMIC);
-			kcoap_stat_inc(kn, TX_RETRANSMIT);
+			kcoap_ep_stat_inc(p->ep, TX_RETRANSMIT);
 			trace_coap_retransmit(&p->peer, p->resp->data,
 					      p->resp->len);
 		} else {
 			kcoap_pending_unhash(p);
-			kcoap_stat_inc(kn, EXCHANGE_TIMEOUT);
+			kcoap_ep_stat_inc(p->ep, EXCHANGE_TIMEOUT);
 			trace_coap_timeout(&p->peer, p->resp->data,
 					   p->resp->len);
 			/* the table's reference: ours now */
@@ -667,10 +668,8 @@ static void kcoap_pending_timer(struct timer_list *t)
 	else
 		kfree_skb(skb);
 	rcu_read_unlock();
-	if (timeout) {
-		kcoap_stat_inc(kn, REQ_TIMEOUT);
+	if (timeout)
 		kcoap_pending_answer(p, COAP_CODE(5, 3), NULL, 0, NULL, 0);
-	}
 	kcoap_pending_put(p);	/* the timer's reference */
 }
 
@@ -698,9 +697,9 @@ bool kcoap_request_ack(struct kcoap_endpoint *ep,
 		return false;
 	/* section 4.2: ACK or RST ends the retransmission either way */
 	if (reset)
-		kcoap_stat_inc(kn, RX_RESETS);
+		kcoap_ep_stat_inc(ep, RX_RESETS);
 	else
-		kcoap_stat_inc(kn, RX_ACKS);
+		kcoap_ep_stat_inc(ep, RX_ACKS);
 	kcoap_pending_put(p);
 	return true;
 }
@@ -746,7 +745,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		spin_unlock(&kn->pending_lock);
 		nlmsg_free(msg);
 		kfree(p);
-		kcoap_stat_inc(kn, REQ_QUEUE_FULL);
+		kcoap_ep_stat_inc(ep, REQ_QUEUE_FULL);
 		reply->code = COAP_CODE(5, 3);
 		kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE,
 				     COAP_BUSY_MAX_AGE);
@@ -763,7 +762,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		spin_unlock(&kn->pending_lock);
 		nlmsg_free(msg);
 		kfree(p);
-		kcoap_stat_inc(kn, REQ_QUEUE_FULL);
+		kcoap_ep_stat_inc(ep, REQ_QUEUE_FULL);
 		reply->code = COAP_CODE(5, 3);
 		kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE,
 				     COAP_BUSY_MAX_AGE);
@@ -790,13 +789,13 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	}
 	spin_unlock(&kn->pending_lock);
 	if (!err) {
-		kcoap_stat_inc(kn, REQ_FORWARDED);
+		kcoap_ep_stat_inc(ep, REQ_FORWARDED);
 		return true;
 	}
 	nlmsg_free(msg);
 fail:
 	kfree(p);
-	kcoap_stat_inc(kn, REQ_DELIVER_FAILED);
+	kcoap_ep_stat_inc(ep, REQ_DELIVER_FAILED);
 	reply->code = COAP_CODE(5, 3);
 	return false;
 }

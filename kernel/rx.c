@@ -62,7 +62,6 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *msg)
 {
-	struct kcoap_net *kn = ep->kn;
 	u8 cls = COAP_CODE_CLASS(msg->code);
 	int drop;
 
@@ -91,7 +90,7 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 		if (msg->code == COAP_CODE_EMPTY) {
 			if (msg->type == COAP_TYPE_CON) {
 				/* CoAP ping (section 4.3) */
-				kcoap_stat_inc(kn, RX_PINGS);
+				kcoap_ep_stat_inc(ep, RX_PINGS);
 				kcoap_send_empty(ep, peer, COAP_TYPE_RST,
 						 msg->mid);
 				return;
@@ -112,7 +111,7 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			kcoap_send_empty(ep, peer, COAP_TYPE_RST, msg->mid);
 		break;
 	}
-	kcoap_stat_inc_nr(kn, drop);
+	kcoap_ep_stat_inc_nr(ep, drop);
 }
 
 int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb)
@@ -133,9 +132,9 @@ int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	kn = ep->kn;
-	kcoap_stat_inc(kn, RX_DATAGRAMS);
+	kcoap_ep_stat_inc(ep, RX_DATAGRAMS);
 	if (skb_linearize(skb)) {
-		kcoap_stat_inc(kn, DROP_NOMEM);
+		kcoap_ep_stat_inc(ep, DROP_NOMEM);
 		kfree_skb(skb);
 		return 0;
 	}
@@ -144,7 +143,7 @@ int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb)
 	trace_coap_rx(&peer, data, skb_tail_pointer(skb) - data);
 	err = coap_parse(data, skb_tail_pointer(skb) - data, &msg);
 	if (err) {
-		kcoap_stat_inc_nr(kn, kcoap_format_drop[err]);
+		kcoap_ep_stat_inc_nr(ep, kcoap_format_drop[err]);
 		/*
 		 * Section 4.2: a malformed CON is rejected with a Reset; any
 		 * other malformed message is silently ignored.

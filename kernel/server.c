@@ -272,16 +272,16 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 	/* 256-byte path and filters: too much for a softirq stack */
 	ri = kmalloc(sizeof(*ri), GFP_ATOMIC);
 	if (!ri) {
-		kcoap_stat_inc(kn, DROP_NOMEM);
+		kcoap_ep_stat_inc(ep, DROP_NOMEM);
 		return;
 	}
 	kcoap_req_scan(req, ri);
 	if (ri->bad_critical && req->type == COAP_TYPE_NON) {
 		/* section 4.3: a rejected NON is silently ignored */
-		kcoap_stat_inc(kn, DROP_BAD_OPTION_NON);
+		kcoap_ep_stat_inc(ep, DROP_BAD_OPTION_NON);
 		goto out;
 	}
-	kcoap_stat_inc(kn, RX_REQUESTS);
+	kcoap_ep_stat_inc(ep, RX_REQUESTS);
 
 	rcu_read_lock();
 	if (ri->bad_critical) {
@@ -304,7 +304,7 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 			reply.code = COAP_CODE(4, 5);
 		} else if (req->code == COAP_METHOD_GET &&
 			   kcoap_fast_get(res, ri, &reply)) {
-			kcoap_stat_inc(kn, REQ_FAST);
+			kcoap_ep_stat_inc(ep, REQ_FAST);
 		} else if (kcoap_request_forward(ep, peer, req, res, &reply)) {
 			rcu_read_unlock();
 			goto out;
@@ -313,7 +313,7 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 			goto send;
 		}
 	}
-	kcoap_stat_inc(kn, REQ_LOCAL);
+	kcoap_ep_stat_inc(ep, REQ_LOCAL);
 send:
 	a = (struct kcoap_answer){
 		.type = req->type,

@@ -56,10 +56,19 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_EXCHANGES] = "exchanges",
 };
 
+u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(stats, cpu)->v[id]);
+	return sum;
+}
+
 u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 {
-	u64 sum = 0, dedup, pending;
-	int cpu;
+	u64 dedup, pending;
 
 	if (id == COAP_STATS_A_DEDUP_ENTRIES ||
 	    id == COAP_STATS_A_EXCHANGES) {
@@ -67,9 +76,7 @@ u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 		return id == COAP_STATS_A_EXCHANGES ? pending : dedup;
 	}
 
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(kn->stats, cpu)->v[id]);
-	return sum;
+	return kcoap_stats_sum(kn->stats, id);
 }
 
 static int kcoap_stats_show(struct seq_file *seq, void *v)

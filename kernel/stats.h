@@ -21,5 +21,6 @@ struct kcoap_net;
 int kcoap_stats_init(struct kcoap_net *kn);
 void kcoap_stats_exit(struct kcoap_net *kn);
 u64 kcoap_stat_read(struct kcoap_net *kn, int id);
+u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id);
 
 #endif /* _KCOAP_STATS_H */

@@ -42,6 +42,11 @@ r=$(call endpoint_add addr=addr:127.0.0.1:5690)
 expect "endpoint_add 127.0.0.1:5690" "$r" '.errno == 0'
 r=$($COAPTOOL raw 127.0.0.1 5690 40000001)
 expect "  it answers pings" "$r" '.type == "RST"'
+r=$($NL dump endpoint_get | jq -s -c 'map(select(.addr == "127.0.0.1:5690"))[0].stats')
+expect "  its own counters: 1 datagram, 1 ping, 1 RST sent, nothing else" "$r" \
+	'.rx_datagrams == 1 and .rx_pings == 1 and .tx_datagrams == 1 and .tx_rst == 1 and ([.[]] | add) == 4'
+r=$($NL dump endpoint_get | jq -s -c 'map(select(.addr == "0.0.0.0:5683"))[0].stats')
+expect "  not counted on the 0.0.0.0:5683 endpoint" "$r" '.rx_pings == 0'
 r=$(call endpoint_add addr=addr:::1:5690)
 expect "endpoint_add [::1]:5690" "$r" '.errno == 0'
 check "  IPv6 endpoint answers" sh -c "$COAPTOOL raw ::1 5690 40000001 | jq -e '.type == \"RST\"' >/dev/null"

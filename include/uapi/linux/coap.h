@@ -35,7 +35,11 @@
  *
  * COAP_CMD_ENDPOINT_GET (dump)
  *	One message per endpoint: COAP_A_ADDR (the socket's bound address),
- *	COAP_A_ADOPTED (flag) when it came from COAP_A_FD, COAP_A_PARAMS.
+ *	COAP_A_ADOPTED (flag) when it came from COAP_A_FD, COAP_A_PARAMS,
+ *	and COAP_A_STATS with the counters of what this endpoint received
+ *	and sent (every counter but the per-namespace gauges and the few
+ *	events no endpoint owns: dedup_evicted, req_answered,
+ *	req_daemon_gone, req_aborted, drop_no_endpoint).
  *
  * COAP_CMD_ENDPOINT_SET [admin]
  *	COAP_A_ADDR and COAP_A_PARAMS: change some of the endpoint's
