@@ -239,4 +239,69 @@ kill -KILL "$coapd"
 check "coapd killed with SIGKILL: the kernel drops its resources" \
 	wait_for sh -c "! '$COAPCTL' resource list | grep -q ."
 "$COAPCTL" endpoint del 127.0.0.1:5693 2> /dev/null
+
+# --- coapctl endpoint set: transmission parameters ---
+defaults='{"ack_timeout_ms":2000,"ack_random_factor":1500,"max_retransmit":4,"nstart":1,"default_leisure_ms":5000,"probing_rate":1,"max_latency_ms":100000,"ack_delay_ms":1000}'
+# params ADDR: the -j endpoint list parameters of the endpoint at ADDR
+params() { "$COAPCTL" -j endpoint list | jq -c --arg a "$1" 'map(select(.address == $a))[0].params'; }
+r=$("$COAPCTL" -j endpoint list)
+expect "-j endpoint list: both load-time endpoints have the RFC defaults" "$r" \
+	"length == 2 and all(.[]; .params == $defaults)"
+check "coapctl endpoint set 0.0.0.0:5683 ack-timeout 3000 nstart 2" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-timeout 3000 nstart 2
+r=$(params 0.0.0.0)
+expect "  -j list shows them, the others unchanged" "$r" \
+	". == ($defaults + {\"ack_timeout_ms\":3000,\"nstart\":2})"
+r=$(params ::)
+expect "  [::]:5683 keeps the defaults" "$r" ". == $defaults"
+r=$("$COAPCTL" endpoint list | awk 'p == "0.0.0.0:5683" { print } { p = $0 }')
+check "  text list: parameters on an indented line, as set takes them" \
+	test "$r" = "$(printf '\t%s' 'ack-timeout 3000 ack-random-factor 1.5 max-retransmit 4 nstart 2 default-leisure 5000 probing-rate 1 max-latency 100000 ack-delay 1000')"
+check "coapctl e se [::]:5683 ack-random-factor 2.25 (abbreviated)" \
+	"$COAPCTL" e se "[::]:5683" ack-random-factor 2.25
+r=$(params ::)
+expect "  ack_random_factor 2250, the rest unchanged" "$r" \
+	". == ($defaults + {\"ack_random_factor\":2250})"
+run "ack-timeout 5 (below 10): exit 1, ERANGE naming it with its range" 1 \
+	"endpoint set 0.0.0.0:5683: Numerical result out of range: .*COAP_PARAM_A_ACK_TIMEOUT_MS, valid 10\.\.60000" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-timeout 5
+run "nstart 5 with ack-random-factor 4.001: exit 1, ERANGE naming the factor" 1 \
+	"Numerical result out of range: .*COAP_PARAM_A_ACK_RANDOM_FACTOR" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 nstart 5 ack-random-factor 4.001
+run "ack-delay 3000, not below ack-timeout 3000: exit 1, EINVAL" 1 \
+	"Invalid argument: COAP_PARAM_A_ACK_DELAY_MS must be below COAP_PARAM_A_ACK_TIMEOUT_MS" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-delay 3000
+run "ack-timeout 900 with the current ack-delay 1000: exit 1, EINVAL" 1 \
+	"Invalid argument: .*ACK_DELAY" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-timeout 900
+r=$(params 0.0.0.0)
+expect "  refused calls change nothing, not even their valid parameters" "$r" \
+	". == ($defaults + {\"ack_timeout_ms\":3000,\"nstart\":2})"
+check "ack-timeout 900 with ack-delay 500 in one call is fine" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-timeout 900 ack-delay 500
+run "no parameter: exit 2" 2 "needs at least one parameter" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683
+run "unknown parameter: exit 2" 2 "unknown endpoint parameter 'ack-timeout-ms'" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-timeout-ms 100
+run "a value that is not a number: exit 2" 2 "bad nstart 'two'" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 nstart two
+run "a factor with 4 decimals: exit 2" 2 "bad ack-random-factor '1.5005'" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 ack-random-factor 1.5005
+run "a parameter without its value: exit 2" 2 "'max-latency' needs a value" \
+	"$COAPCTL" endpoint set 0.0.0.0:5683 nstart 1 max-latency
+run "unknown endpoint: exit 1, No such file" 1 \
+	"No such file or directory: no endpoint with this address" \
+	"$COAPCTL" endpoint set 127.0.0.9:5683 nstart 2
+if command -v setpriv > /dev/null; then
+	run "unprivileged endpoint set: exit 1, EPERM" 1 "Operation not permitted" \
+		$nobody "$COAPCTL" endpoint set 0.0.0.0:5683 nstart 3
+fi
+restore="ack-timeout 2000 ack-random-factor 1.5 max-retransmit 4 nstart 1 default-leisure 5000 probing-rate 1 max-latency 100000 ack-delay 1000"
+for a in 0.0.0.0:5683 "[::]:5683"; do
+	# shellcheck disable=SC2086
+	check "restore the defaults of $a" "$COAPCTL" endpoint set "$a" $restore
+done
+r=$("$COAPCTL" -j endpoint list)
+expect "  both endpoints have the RFC defaults again" "$r" \
+	"length == 2 and all(.[]; .params == $defaults)"
 finish
