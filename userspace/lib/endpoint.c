@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* COAP_CMD_ENDPOINT_ADD, _DEL and _GET. */
+/* COAP_CMD_ENDPOINT_ADD, _DEL, _SET and _GET. */
 #include <errno.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -59,6 +59,62 @@ int kcoap_endpoint_adopt(struct kcoap *k, int udp_fd)
 	return kc_transact(k, msg, NULL, NULL);
 }
 
+int kcoap_endpoint_set(struct kcoap *k, const struct sockaddr *sa,
+		       socklen_t len, const struct kcoap_params *p)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+	uint32_t v;
+	int err, i;
+
+	err = kc_enter(k);
+	if (err)
+		return err;
+	if (!p || !p->set)
+		return kc_fail(k, -EINVAL, "no parameter to set");
+	if (p->set & ~KCOAP_PARAM_ALL)
+		return kc_fail(k, -EINVAL, "unknown parameter bit in set (0x%x)",
+			       p->set & ~KCOAP_PARAM_ALL);
+	msg = kc_msg_new(k, COAP_CMD_ENDPOINT_SET, 0,
+			 nla_total_size(sizeof(struct sockaddr_in6)) +
+			 nla_total_size(COAP_PARAM_A_MAX * nla_total_size(4)));
+	if (!msg)
+		return -ENOMEM;
+	err = kc_put_addr(k, msg, COAP_A_ADDR, sa, len);
+	if (err)
+		goto fail;
+	/* the kernel parses nests strictly: NLA_F_NESTED is required */
+	nest = nla_nest_start(msg, COAP_A_PARAMS | NLA_F_NESTED);
+	if (!nest) {
+		err = kc_fail(k, -EMSGSIZE, "parameters do not fit");
+		goto fail;
+	}
+	for (i = 1; i <= COAP_PARAM_A_MAX; i++) {
+		if (kcoap_param_get(p, i, &v))
+			continue;	/* not set */
+		err = kc_put_u32(k, msg, i, v);
+		if (err)
+			goto fail;
+	}
+	nla_nest_end(msg, nest);
+	return kc_transact(k, msg, NULL, NULL);
+fail:
+	nlmsg_free(msg);
+	return err;
+}
+
+/* COAP_A_PARAMS of an endpoint dump; parameters newer than this header
+ * and malformed ones are skipped. */
+static void parse_params(const struct nlattr *nest, struct kcoap_params *p)
+{
+	struct nlattr *nla;
+	int rem;
+
+	nla_for_each_nested(nla, nest, rem)
+		if (nla_len(nla) >= 4)
+			kcoap_param_set(p, nla_type(nla), nla_get_u32(nla));
+}
+
 struct list_ctx {
 	kcoap_endpoint_fn fn;
 	void *arg;
@@ -82,6 +138,10 @@ static int endpoint_reply(struct kcoap *k, struct nlmsghdr *nlh, void *arg)
 			break;
 		case COAP_A_ADOPTED:
 			ep.adopted = true;
+			break;
+		case COAP_A_PARAMS:
+			ep.has_params = true;
+			parse_params(nla, &ep.params);
 			break;
 		}
 	}

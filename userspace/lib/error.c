@@ -19,9 +19,17 @@ static const char *const attr_names[COAP_A_MAX + 1] = {
 	A(TITLE), A(CT), A(SZ), A(OBSERVABLE), A(OWNER), A(PAYLOAD),
 	A(PAYLOAD_LEN), A(CONTENT_FORMAT), A(MAX_AGE), A(ETAG), A(ACCEPT),
 	A(HANDLE), A(CODE), A(TYPE), A(QUERY), A(PEER), A(LOCAL), A(OPTIONS),
-	A(STATS), A(PAD),
+	A(STATS), A(PAD), A(PARAMS),
 };
 #undef A
+
+#define P(x)	[COAP_PARAM_A_##x] = "COAP_PARAM_A_" #x
+static const char *const param_names[COAP_PARAM_A_MAX + 1] = {
+	P(ACK_TIMEOUT_MS), P(ACK_RANDOM_FACTOR), P(MAX_RETRANSMIT), P(NSTART),
+	P(DEFAULT_LEISURE_MS), P(PROBING_RATE), P(MAX_LATENCY_MS),
+	P(ACK_DELAY_MS),
+};
+#undef P
 
 static void attr_name(char *buf, size_t size, unsigned int type)
 {
@@ -29,6 +37,32 @@ static void attr_name(char *buf, size_t size, unsigned int type)
 		snprintf(buf, size, "%s", attr_names[type]);
 	else
 		snprintf(buf, size, "attribute %u", type);
+}
+
+/*
+ * The attribute nested in COAP_A_PARAMS @nest that holds byte @off of
+ * @nlh, into @buf; false if none does.
+ */
+static bool param_name(char *buf, size_t size, struct nlmsghdr *nlh,
+		       struct nlattr *nest, uint32_t off)
+{
+	struct nlattr *nla;
+	unsigned int type;
+	size_t at;
+	int rem;
+
+	nla_for_each_nested(nla, nest, rem) {
+		at = (char *)nla - (char *)nlh;
+		if (off < at || off >= at + NLA_ALIGN(nla->nla_len))
+			continue;
+		type = nla_type(nla);
+		if (type <= COAP_PARAM_A_MAX && param_names[type])
+			snprintf(buf, size, "%s", param_names[type]);
+		else
+			snprintf(buf, size, "COAP_A_PARAMS attribute %u", type);
+		return true;
+	}
+	return false;
 }
 
 /* Record a failure found by the library; @fmt may be NULL. Returns @err. */
@@ -65,11 +99,46 @@ static void offset_name(char *buf, size_t size, const struct nl_msg *sent,
 		at = (char *)nla - (char *)nlh;
 		if (off < at || off >= at + NLA_ALIGN(nla->nla_len))
 			continue;
+		if (off != at && nla_type(nla) == COAP_A_PARAMS &&
+		    param_name(buf, size, nlh, nla, off))
+			return;
 		attr_name(buf, size, nla_type(nla));
 		if (off != at)	/* something nested in it */
 			strncat(buf, " (nested)", size - strlen(buf) - 1);
 		return;
 	}
+}
+
+/*
+ * What NLMSGERR_ATTR_POLICY says the rejected attribute may be: ", valid
+ * 10..60000" or ", length 1..8", appended to @buf; nothing when the
+ * kernel sent no range.
+ */
+static void policy_range(char *buf, size_t size, struct nlattr *pol)
+{
+	struct nlattr *tb[NL_POLICY_TYPE_ATTR_MAX + 1] = { NULL };
+	size_t n = strlen(buf);
+
+	if (nla_parse_nested(tb, NL_POLICY_TYPE_ATTR_MAX, pol, NULL) < 0)
+		return;
+#define GOT(x, bytes)	(tb[NL_POLICY_TYPE_ATTR_##x] && \
+			 nla_len(tb[NL_POLICY_TYPE_ATTR_##x]) >= (bytes))
+	if (GOT(MIN_VALUE_U, 8) && GOT(MAX_VALUE_U, 8))
+		snprintf(buf + n, size - n, ", valid %llu..%llu",
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+			 (unsigned long long)nla_get_u64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
+	else if (GOT(MIN_VALUE_S, 8) && GOT(MAX_VALUE_S, 8))
+		snprintf(buf + n, size - n, ", valid %lld..%lld",
+			 (long long)nla_get_s64(tb[NL_POLICY_TYPE_ATTR_MIN_VALUE_S]),
+			 (long long)nla_get_s64(tb[NL_POLICY_TYPE_ATTR_MAX_VALUE_S]));
+	else if (GOT(MIN_LENGTH, 4) && GOT(MAX_LENGTH, 4))
+		snprintf(buf + n, size - n, ", length %u..%u",
+			 nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH]),
+			 nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MAX_LENGTH]));
+	else if (GOT(MIN_LENGTH, 4))
+		snprintf(buf + n, size - n, ", length at least %u",
+			 nla_get_u32(tb[NL_POLICY_TYPE_ATTR_MIN_LENGTH]));
+#undef GOT
 }
 
 /*
@@ -84,7 +153,7 @@ int kc_nl_error(struct kcoap *k, struct nlmsghdr *nlh,
 	char *data = nlmsg_data(nlh);
 	int dlen = nlmsg_datalen(nlh);
 	const struct nlmsgerr *e;
-	char name[64] = "";
+	char name[96] = "";
 	const char *text;
 	size_t hlen;
 	int err;
@@ -127,6 +196,8 @@ int kc_nl_error(struct kcoap *k, struct nlmsghdr *nlh,
 	    sent)
 		offset_name(name, sizeof(name), sent,
 			    nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	if (name[0] && tb[NLMSGERR_ATTR_POLICY])
+		policy_range(name, sizeof(name), tb[NLMSGERR_ATTR_POLICY]);
 	if (text && name[0])
 		return kc_fail(k, err, "%s (%s)", text, name);
 	if (text || name[0])

@@ -89,10 +89,42 @@ const char *kcoap_last_extack(const struct kcoap *k);
 /* Endpoints
  * ========= */
 
+/*
+ * Transmission parameters of an endpoint (RFC 7252 section 4.8), in the
+ * units of enum coap_param_attr.  @set says which fields count: the bit
+ * KCOAP_PARAM_BIT(COAP_PARAM_A_x) for each field given (to
+ * kcoap_endpoint_set()) or reported (by kcoap_endpoint_list()); the other
+ * fields are ignored.  kcoap_param_set() fills a field and its bit.
+ */
+#define KCOAP_PARAM_BIT(attr)	(1U << (attr))
+#define KCOAP_PARAM_ALL		(((1U << (COAP_PARAM_A_MAX + 1)) - 1) & ~1U)
+
+struct kcoap_params {
+	uint32_t set;			/* KCOAP_PARAM_BIT() mask */
+	uint32_t ack_timeout_ms;	/* ACK_TIMEOUT: 2000, 10..60000 */
+	uint32_t ack_random_factor;	/* ACK_RANDOM_FACTOR x 1000: 1500,
+					 * 1000..4000 */
+	uint32_t max_retransmit;	/* MAX_RETRANSMIT: 4, 0..10 */
+	uint32_t nstart;		/* NSTART: 1, 1..32 */
+	uint32_t default_leisure_ms;	/* DEFAULT_LEISURE: 5000, 0..60000 */
+	uint32_t probing_rate;		/* PROBING_RATE, bytes/s: 1,
+					 * 1..1000000 */
+	uint32_t max_latency_ms;	/* MAX_LATENCY: 100000, 1..300000 */
+	uint32_t ack_delay_ms;		/* empty ACK for a CON request the
+					 * daemon has not answered by then:
+					 * 1000, below ack_timeout_ms */
+};
+
 struct kcoap_endpoint {
 	struct sockaddr_storage addr;	/* bound address */
 	socklen_t addr_len;
 	bool adopted;			/* came from kcoap_endpoint_adopt() */
+	bool has_params;		/* the kernel sent COAP_A_PARAMS (every
+					 * kcoap module that has
+					 * COAP_CMD_ENDPOINT_SET does) */
+	struct kcoap_params params;	/* the endpoint's current values;
+					 * params.set tells which were
+					 * reported (0 without has_params) */
 };
 
 /*
@@ -118,6 +150,41 @@ int kcoap_endpoint_adopt(struct kcoap *k, int udp_fd);
  */
 int kcoap_endpoint_del(struct kcoap *k, const struct sockaddr *sa,
 		       socklen_t len);
+
+/*
+ * kcoap_endpoint_set - change some transmission parameters of the
+ * endpoint bound to @sa: those whose bit is in @p->set (at least one);
+ * the others keep their values.  Exchanges started afterwards use the new
+ * values.  The kernel checks the ranges given with struct kcoap_params.
+ * [CAP_NET_ADMIN]
+ * Returns 0, -ENOENT (no endpoint with that address), -ERANGE (a value
+ * out of range; the extended ack names it and gives the range), -EINVAL
+ * (ack_delay_ms not below ack_timeout_ms, or @p->set empty or with bits
+ * outside KCOAP_PARAM_ALL), -EPERM, ...
+ */
+int kcoap_endpoint_set(struct kcoap *k, const struct sockaddr *sa,
+		       socklen_t len, const struct kcoap_params *p);
+
+/*
+ * kcoap_param_set - store @v in the field of @p for @attr (a
+ * COAP_PARAM_A_x) and add its bit to @p->set.
+ * Returns 0 or -EINVAL when @attr is not 1..COAP_PARAM_A_MAX.
+ */
+int kcoap_param_set(struct kcoap_params *p, int attr, uint32_t v);
+
+/*
+ * kcoap_param_get - the field of @p for @attr into *@v.
+ * Returns 0, -ENOENT when its bit is not in @p->set, or -EINVAL when
+ * @attr is not 1..COAP_PARAM_A_MAX.
+ */
+int kcoap_param_get(const struct kcoap_params *p, int attr, uint32_t *v);
+
+/*
+ * kcoap_param_name - "ack_timeout_ms", "ack_random_factor", ...: the
+ * enum name after COAP_PARAM_A_, lower case, or NULL when @attr is not
+ * 1..COAP_PARAM_A_MAX.
+ */
+const char *kcoap_param_name(int attr);
 
 /*
  * Listing callbacks get one entry at a time, valid only during the call.
