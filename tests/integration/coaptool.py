@@ -121,7 +121,12 @@ def exchange(host, port, data, timeout=2.0, sport=0, separate=True):
         if (separate and len(reply) == 4 and reply[0] >> 4 == 0x6 and
                 reply[1] == 0 and data[0] >> 4 == 0x4 and data[1] != 0):
             SEEN["empty_ack"] = True
-            reply, addr = s.recvfrom(65535)
+            try:
+                reply, addr = s.recvfrom(65535)
+            except socket.timeout:
+                # no separate response within the timeout: report the ACK
+                SEEN["empty_ack"] = False
+                return reply
             if reply[0] >> 4 & 3 == 0:         # CON: acknowledge it
                 s.sendto(bytes([0x60, 0, reply[2], reply[3]]), addr)
     except (socket.timeout, ConnectionRefusedError):
