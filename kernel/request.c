@@ -741,24 +741,17 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		goto fail;
 
 	spin_lock(&kn->pending_lock);
-	if (d->npending >= READ_ONCE(max_pending)) {
-		spin_unlock(&kn->pending_lock);
-		nlmsg_free(msg);
-		kfree(p);
-		kcoap_ep_stat_inc(ep, REQ_QUEUE_FULL);
-		reply->code = COAP_CODE(5, 3);
-		kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE,
-				     COAP_BUSY_MAX_AGE);
-		return false;
-	}
-	err = d->dead ? -ECONNREFUSED : 0;
+	/* -ENOSPC: the daemon's queue, or every dedup record, is full */
+	if (d->npending >= READ_ONCE(max_pending))
+		err = -ENOSPC;
+	else
+		err = d->dead ? -ECONNREFUSED : 0;
 	if (!err) {
 		p->dd = kcoap_dedup_add(kn, params, peer, req);
 		if (!p->dd)
 			err = -ENOSPC;
 	}
 	if (err == -ENOSPC) {
-		/* every record of this peer or namespace is still open */
 		spin_unlock(&kn->pending_lock);
 		nlmsg_free(msg);
 		kfree(p);
