@@ -37,7 +37,7 @@ unsigned int coap_block_encode(const struct coap_block *b, u8 *buf);
  * in blocks of at most 2^(max_szx+4) bytes.  A client asking for larger
  * blocks than we send gets the block that starts where its block would
  * (section 2.4: NUM rescaled to the smaller size).  On success b holds
- * what the response's Block2 option says and *off/*len the slice.  False
+ * what the response's Block2 option says and off, len the slice.  False
  * when the block starts past the end of the representation or b is not a
  * valid block (the caller answers 4.02 Bad Option, section 2.4).
  */
