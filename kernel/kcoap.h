@@ -17,9 +17,11 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "block.h"
 #include "codec.h"
 #include "compat.h"
 #include "linkformat.h"
+#include "observe.h"
 #include "params.h"
 #include "request.h"
 #include "resource.h"
@@ -50,6 +52,12 @@ struct kcoap_net {
 	unsigned int ndedup;
 	unsigned int npending;
 	atomic64_t next_handle;
+	/* obs_lock: softirq and process (_bh) context; observe.c */
+	spinlock_t obs_lock;
+	DECLARE_HASHTABLE(obs_mid, 8);		/* observers by last MID */
+	struct list_head obs_tx;		/* CON notifications in flight */
+	struct timer_list obs_timer;
+	unsigned int nobservers;
 	struct kcoap_stats __percpu *stats;
 };
 
@@ -153,6 +161,10 @@ struct kcoap_answer {
 };
 
 void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val);
+void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num, const u8 *val,
+			    u8 len);
+void kcoap_reply_add_block(struct kcoap_reply *r, u16 num,
+			   const struct coap_block *b);
 void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n);
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		      struct kcoap_answer *a);
@@ -169,5 +181,11 @@ struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
 				     const struct coap_msg *req,
 				     const struct kcoap_resource *res);
 int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid);
+void kcoap_nl_observers_event(struct kcoap_net *kn,
+			      const struct kcoap_resource *res,
+			      unsigned int count);
+
+/* observe.c */
+unsigned int kcoap_notify_con_every(void);
 
 #endif /* _KCOAP_H */

@@ -95,6 +95,8 @@ static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
 	[COAP_A_CT]		= { .type = NLA_U16 },
 	[COAP_A_SZ]		= { .type = NLA_U32 },
 	[COAP_A_OBSERVABLE]	= { .type = NLA_FLAG },
+	/* every Nth notification confirmable: 1 (all) to 1000 */
+	[COAP_A_NOTIFY_CON]	= NLA_POLICY_RANGE(NLA_U32, 1, 1000),
 	[COAP_A_PAYLOAD]	= { .type = NLA_BINARY,
 				    .len = COAP_PUBLISH_MAX },
 	[COAP_A_CONTENT_FORMAT]	= { .type = NLA_U16 },
@@ -408,6 +410,8 @@ static int kcoap_nl_resource_add(struct sk_buff *skb, struct genl_info *info)
 	if (a[COAP_A_SZ])
 		spec.sz = nla_get_u32(a[COAP_A_SZ]);
 	spec.obs = nla_get_flag(a[COAP_A_OBSERVABLE]);
+	if (a[COAP_A_NOTIFY_CON])
+		spec.notify_con = nla_get_u32(a[COAP_A_NOTIFY_CON]);
 
 	err = kcoap_resource_add(kcoap_nl_kn(info), info->snd_portid, &spec);
 	if (err == -EEXIST)
@@ -444,8 +448,8 @@ static int kcoap_nl_resource_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int kcoap_nl_put_resource(struct sk_buff *skb,
-				 const struct kcoap_resource *r)
+static int kcoap_nl_put_resource(struct sk_buff *skb, struct kcoap_net *kn,
+				 struct kcoap_resource *r)
 {
 	const struct kcoap_link *l = &r->link;
 	const struct kcoap_repr *repr = rcu_dereference(r->repr);
@@ -458,7 +462,10 @@ static int kcoap_nl_put_resource(struct sk_buff *skb,
 	    (l->title && nla_put_string(skb, COAP_A_TITLE, l->title)) ||
 	    (l->ct >= 0 && nla_put_u16(skb, COAP_A_CT, l->ct)) ||
 	    (l->sz && nla_put_u32(skb, COAP_A_SZ, l->sz)) ||
-	    (l->obs && nla_put_flag(skb, COAP_A_OBSERVABLE)))
+	    (l->obs && nla_put_flag(skb, COAP_A_OBSERVABLE)) ||
+	    (l->obs && (nla_put_u32(skb, COAP_A_NOTIFY_CON, r->obs.con_every) ||
+			nla_put_u32(skb, COAP_A_OBSERVERS,
+				    kcoap_observe_count(kn, r)))))
 		return -EMSGSIZE;
 	if (repr &&
 	    (nla_put_u16(skb, COAP_A_CONTENT_FORMAT, repr->ct) ||
@@ -487,7 +494,7 @@ static int kcoap_nl_resource_dump(struct sk_buff *skb,
 				  NLM_F_MULTI, COAP_CMD_RESOURCE_GET);
 		if (!hdr)
 			break;
-		if (kcoap_nl_put_resource(skb, r)) {
+		if (kcoap_nl_put_resource(skb, kn, r)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -818,6 +825,33 @@ struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
 int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid)
 {
 	return genlmsg_unicast(kn->net, msg, portid);
+}
+
+/*
+ * Any context, obs_lock held: res now has count observers (0 or 1).
+ * Best effort: a daemon whose socket buffer is full misses it, as it
+ * would miss any datagram.
+ */
+void kcoap_nl_observers_event(struct kcoap_net *kn,
+			      const struct kcoap_resource *res,
+			      unsigned int count)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(nla_total_size(res->path_len + 1) +
+			  nla_total_size(sizeof(u32)), GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &kcoap_genl_family, 0,
+			  COAP_CMD_OBSERVERS);
+	if (!hdr || nla_put_string(skb, COAP_A_PATH, res->link.path) ||
+	    nla_put_u32(skb, COAP_A_OBSERVERS, count)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_unicast(kn->net, skb, res->owner->portid);
 }
 
 /* A netlink socket closed: if it was a daemon, its resources go. */

@@ -156,6 +156,8 @@ int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 	r->link.obs = spec->obs;
 	r->path_len = strlen(r->link.path);
 	r->methods = spec->methods;
+	kcoap_obs_list_init(&r->obs, spec->notify_con ?:
+			    kcoap_notify_con_every());
 	key.s = r->link.path;
 	key.len = r->path_len;
 
@@ -204,6 +206,7 @@ static void kcoap_resource_unlink(struct kcoap_net *kn,
 	list_del_rcu(&r->node);
 	kn->nresources--;
 	kcoap_requests_purge(kn, NULL, r, NULL);
+	kcoap_observe_close(kn, r);
 	kcoap_daemon_put(kn, r->owner);
 	call_rcu(&r->rcu, kcoap_resource_free_rcu);
 }
@@ -251,6 +254,7 @@ int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
 		old = rcu_replace_pointer(r->repr, repr,
 					  lockdep_is_held(&kn->lock));
 		repr = NULL;
+		kcoap_observe_notify(kn, r);
 	}
 	mutex_unlock(&kn->lock);
 	if (old)

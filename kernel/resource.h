@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "linkformat.h"
+#include "observe.h"
 
 struct kcoap_net;
 
@@ -48,6 +49,7 @@ struct kcoap_resource {
 	u32 path_len;
 	struct kcoap_link link;		/* strings point into strs[] */
 	struct kcoap_repr __rcu *repr;	/* NULL: GETs go to the owner */
+	struct kcoap_obs_list obs;	/* observers, under obs_lock */
 	char strs[];
 };
 
@@ -58,6 +60,7 @@ struct kcoap_resource_spec {
 	int ct;
 	u32 sz;
 	bool obs;
+	u32 notify_con;			/* 0: the module default */
 };
 
 int kcoap_resources_init(struct kcoap_net *kn);

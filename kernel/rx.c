@@ -72,7 +72,8 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			drop = COAP_STATS_A_DROP_RST_NOT_EMPTY;
 			break;
 		}
-		if (kcoap_request_ack(ep, peer, msg->mid, true))
+		if (kcoap_request_ack(ep, peer, msg->mid, true) ||
+		    kcoap_observe_ack(ep, peer, msg->mid, true))
 			return;
 		drop = COAP_STATS_A_DROP_UNMATCHED_RST;
 		break;
@@ -82,7 +83,8 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			drop = COAP_STATS_A_DROP_ACK_WITH_REQUEST;
 			break;
 		}
-		if (kcoap_request_ack(ep, peer, msg->mid, false))
+		if (kcoap_request_ack(ep, peer, msg->mid, false) ||
+		    kcoap_observe_ack(ep, peer, msg->mid, false))
 			return;
 		drop = COAP_STATS_A_DROP_UNMATCHED_ACK;
 		break;

@@ -26,8 +26,8 @@ void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val)
 	r->nopts++;
 }
 
-static void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num,
-				   const u8 *val, u8 len)
+void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num, const u8 *val,
+			    u8 len)
 {
 	struct coap_opt_out *o;
 
@@ -38,6 +38,20 @@ static void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num,
 	memcpy(r->optval[r->nopts], val, len);
 	o->num = num;
 	o->len = len;
+	o->val = r->optval[r->nopts];
+	r->nopts++;
+}
+
+void kcoap_reply_add_block(struct kcoap_reply *r, u16 num,
+			   const struct coap_block *b)
+{
+	struct coap_opt_out *o;
+
+	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS))
+		return;
+	o = &r->opts[r->nopts];
+	o->num = num;
+	o->len = coap_block_encode(b, r->optval[r->nopts]);
 	o->val = r->optval[r->nopts];
 	r->nopts++;
 }
@@ -121,6 +135,9 @@ struct kcoap_req_info {
 	bool bad_critical;
 	bool proxy;
 	int accept;		/* -1: none */
+	int observe;		/* -1: none */
+	int obs_szx;		/* Block2 SZX of a first-block request, or -1 */
+	bool later_block;	/* Block2 NUM > 0: not a registration */
 	unsigned int netags;
 	struct coap_opt etags[4];
 	unsigned int nfilters;
@@ -139,6 +156,9 @@ static void kcoap_req_scan(const struct coap_msg *req,
 	ri->bad_critical = false;
 	ri->proxy = false;
 	ri->accept = -1;
+	ri->observe = -1;
+	ri->obs_szx = -1;
+	ri->later_block = false;
 	ri->netags = 0;
 	ri->nfilters = 0;
 	coap_opt_iter_init(&it, req);
@@ -168,6 +188,19 @@ static void kcoap_req_scan(const struct coap_msg *req,
 			if (coap_opt_uint(&opt, &v))
 				ri->accept = v;
 			break;
+		case COAP_OPT_OBSERVE:
+			if (coap_opt_uint(&opt, &v))
+				ri->observe = v;
+			break;
+		case COAP_OPT_BLOCK2: {
+			struct coap_block b;
+
+			if (coap_block_decode(opt.val, opt.len, &b)) {
+				ri->obs_szx = b.szx;
+				ri->later_block = b.num > 0;
+			}
+			break;
+		}
 		case COAP_OPT_PROXY_URI:
 		case COAP_OPT_PROXY_SCHEME:
 			ri->proxy = true;
@@ -255,6 +288,28 @@ static bool kcoap_fast_get(struct kcoap_resource *res,
 	return true;
 }
 
+/*
+ * RFC 7641 section 3.1: a GET with Observe 0 on an observable resource
+ * that the kernel answered 2.xx registers the client; beyond the bound it
+ * just gets the plain response (section 4.1).
+ */
+static void kcoap_server_observe(struct kcoap_endpoint *ep,
+				 const struct kcoap_peer *peer,
+				 const struct coap_msg *req,
+				 struct kcoap_resource *res,
+				 const struct kcoap_req_info *ri,
+				 struct kcoap_reply *reply)
+{
+	u32 seq;
+
+	if (ri->observe != 0 || ri->later_block || !res->link.obs ||
+	    COAP_CODE_CLASS(reply->code) != 2)
+		return;
+	if (!kcoap_observe_register(ep, peer, req, res, ri->accept,
+				    ri->obs_szx, &seq))
+		kcoap_reply_add_uint(reply, COAP_OPT_OBSERVE, seq);
+}
+
 void kcoap_server_request(struct kcoap_endpoint *ep,
 			  const struct kcoap_peer *peer,
 			  const struct coap_msg *req)
@@ -297,6 +352,9 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 			reply.code = COAP_CODE(4, 5);
 	} else {
 		res = kcoap_resource_lookup(kn, ri->path, ri->path_len);
+		/* RFC 7641 section 3.6: Observe 1 ends it; then a plain GET */
+		if (res && req->code == COAP_METHOD_GET && ri->observe == 1)
+			kcoap_observe_deregister(ep, peer, req, res);
 		if (!res) {
 			reply.code = COAP_CODE(4, 4);
 		} else if (req->code > 31 ||
@@ -305,6 +363,7 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 		} else if (req->code == COAP_METHOD_GET &&
 			   kcoap_fast_get(res, ri, &reply)) {
 			kcoap_ep_stat_inc(ep, REQ_FAST);
+			kcoap_server_observe(ep, peer, req, res, ri, &reply);
 		} else if (kcoap_request_forward(ep, peer, req, res, &reply)) {
 			rcu_read_unlock();
 			goto out;

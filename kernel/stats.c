@@ -52,8 +52,15 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_EXCHANGE_TIMEOUT] = "exchange_timeout",
 	[COAP_STATS_A_DEDUP_EVICTED] = "dedup_evicted",
 	[COAP_STATS_A_TX_QUEUED] = "tx_queued",
+	[COAP_STATS_A_OBS_REGISTERED] = "obs_registered",
+	[COAP_STATS_A_OBS_REFUSED] = "obs_refused",
+	[COAP_STATS_A_OBS_CANCELLED] = "obs_cancelled",
+	[COAP_STATS_A_OBS_RESET] = "obs_reset",
+	[COAP_STATS_A_OBS_TIMEOUT] = "obs_timeout",
+	[COAP_STATS_A_OBS_NOTIFICATIONS] = "obs_notifications",
 	[COAP_STATS_A_DEDUP_ENTRIES] = "dedup_entries",
 	[COAP_STATS_A_EXCHANGES] = "exchanges",
+	[COAP_STATS_A_OBSERVERS] = "observers",
 };
 
 u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
@@ -75,6 +82,8 @@ u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 		kcoap_requests_gauges(kn, &dedup, &pending);
 		return id == COAP_STATS_A_EXCHANGES ? pending : dedup;
 	}
+	if (id == COAP_STATS_A_OBSERVERS)
+		return kcoap_observe_gauge(kn);
 
 	return kcoap_stats_sum(kn->stats, id);
 }

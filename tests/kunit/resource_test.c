@@ -29,7 +29,28 @@ static struct {
 	unsigned int marks;
 	u32 marked_portid;
 	unsigned int marked_nres;
+	unsigned int notifies;
+	unsigned int closes;
 } stub;
+
+/* ---- observe.c stubs: publish notifies, unlink closes --------------- */
+
+unsigned int kcoap_notify_con_every(void)
+{
+	return 20;
+}
+
+void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res)
+{
+	lockdep_assert_held(&kn->lock);
+	stub.notifies++;
+}
+
+void kcoap_observe_close(struct kcoap_net *kn, struct kcoap_resource *res)
+{
+	lockdep_assert_held(&kn->lock);
+	stub.closes++;
+}
 
 void kcoap_requests_purge(struct kcoap_net *kn, struct kcoap_daemon *d,
 			  struct kcoap_resource *r, struct kcoap_endpoint *ep)
@@ -427,6 +448,8 @@ static void res_del_by_owner(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stub.purged_owner, (u32)PORT_A);
 	KUNIT_EXPECT_FALSE(test, stub.purged_other);
 	KUNIT_EXPECT_EQ(test, stub.marks, 0U);
+	/* its observers were told, once */
+	KUNIT_EXPECT_EQ(test, stub.closes, 1U);
 	/* the path is free again, for anyone */
 	res_add_ok(test, PORT_B, "/gone");
 	KUNIT_EXPECT_EQ(test, res_owner(kn, "/gone"), (u32)PORT_B);
@@ -514,13 +537,17 @@ static void res_publish_by_other(struct kunit *test)
 						     res_repr(test, "x", 0)),
 			-EPERM);
 	KUNIT_EXPECT_FALSE(test, res_published(kn, "/t", buf, sizeof(buf)));
+	KUNIT_EXPECT_EQ(test, stub.notifies, 0U);
 
 	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/t",
 						     res_repr(test, "a", 0)),
 			0);
+	/* observers hear of an accepted publish only */
+	KUNIT_EXPECT_EQ(test, stub.notifies, 1U);
 	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, "/t",
 						     res_repr(test, "b", 0)),
 			-EPERM);
+	KUNIT_EXPECT_EQ(test, stub.notifies, 1U);
 	KUNIT_EXPECT_TRUE(test, res_published(kn, "/t", buf, sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf, "a");
 	/* nor may another daemon withdraw it */

@@ -194,7 +194,8 @@ static void show_text(const struct kcoap_resource_info *i)
 	if (r->sz)
 		printf(" sz %u", r->sz);
 	if (r->observable)
-		printf(" obs");
+		printf(" obs observers %u notify-con %u", i->observers,
+		       r->notify_con);
 	if (i->published) {
 		printf(" published %u bytes ct %d max-age %u", i->payload_len,
 		       i->content_format, i->max_age);
@@ -232,6 +233,10 @@ static void show_json(struct json *j, const struct kcoap_resource_info *i)
 	if (r->sz)
 		json_uint(j, "sz", r->sz);
 	json_bool(j, "observable", r->observable);
+	if (r->observable) {
+		json_uint(j, "observers", i->observers);
+		json_uint(j, "notify_con", r->notify_con);
+	}
 	if (!i->published) {
 		json_null(j, "published");
 	} else {

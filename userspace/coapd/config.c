@@ -16,7 +16,7 @@
 
 enum key {
 	K_KIND, K_CONTENT, K_FILE, K_COMMAND, K_TIMEOUT, K_METHODS, K_ALLOWED,
-	K_CT, K_RT, K_IF, K_TITLE, K_SZ, K_OBS, K_MAX_AGE, NKEYS
+	K_CT, K_RT, K_IF, K_TITLE, K_SZ, K_OBS, K_MAX_AGE, K_NOTIFY_CON, K_PAD, NKEYS
 };
 
 #define KB(kind)	(1U << (kind))
@@ -41,6 +41,8 @@ static const struct {
 	[K_SZ]		= { "sz", ANY_KIND },
 	[K_OBS]		= { "obs", ANY_KIND },
 	[K_MAX_AGE]	= { "max-age", ANY_KIND },
+	[K_NOTIFY_CON]	= { "notify-con", ANY_KIND },
+	[K_PAD]		= { "pad", KB(KIND_STATIC) | KB(KIND_WRITABLE) },
 };
 
 static const char *const kinds[] = {
@@ -337,6 +339,17 @@ static int resource_key(struct parser *p, enum key k, char *val)
 		return 0;
 	case K_OBS:
 		return parse_bool(p, val, &r->obs);
+	case K_NOTIFY_CON:
+		if (parse_uint(val, 1000, &v) || !v)
+			return bad(p, "bad notify-con '%s': 1 (every notification confirmable) to 1000",
+				     val);
+		r->notify_con = v;
+		return 0;
+	case K_PAD:
+		if (parse_uint(val, PAD_MAX, &v))
+			return bad(p, "bad pad '%s': 0 to %d bytes", val, PAD_MAX);
+		r->pad = v;
+		return 0;
 	case K_MAX_AGE:
 		if (parse_uint(val, UINT32_MAX, &v))
 			return bad(p, "bad max-age '%s': a number of seconds",

@@ -31,7 +31,12 @@ struct res_conf {
 	uint32_t sz;		/* 0: not set */
 	bool obs;
 	int64_t max_age;	/* -1: not set */
+	uint32_t notify_con;	/* 0: the kernel's default */
+	uint32_t pad;		/* published size at least this, 0: none */
 };
+
+/* Largest pad: a representation the kernel accepts (COAP_PUBLISH_MAX). */
+#define PAD_MAX		60000
 
 struct listen_conf {
 	struct sockaddr_storage addr;

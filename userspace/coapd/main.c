@@ -133,6 +133,15 @@ static int loop(struct coapd *d, int sfd)
 	}
 }
 
+/* The kernel tells us when a resource gains its first or loses its last. */
+static void on_observers(struct kcoap *k, const char *path, uint32_t n,
+			 void *arg)
+{
+	(void)k;
+	(void)arg;
+	log_info("%s: %s", path, n ? "observed" : "no longer observed");
+}
+
 /* Everything after the configuration is loaded. */
 static int run(struct coapd *d)
 {
@@ -162,6 +171,7 @@ static int run(struct coapd *d)
 		}
 		goto out;
 	}
+	kcoap_on_observers(d->k, on_observers, d);
 	mine = calloc(d->conf.nlisten + 1, sizeof(*mine));
 	if (!mine) {
 		log_err("out of memory");

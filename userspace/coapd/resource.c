@@ -87,10 +87,14 @@ void reply_content(struct coapd *d, uint64_t handle, const char *what,
 	respond(d, handle, what, &resp);
 }
 
-/* The kernel then answers GET (and revalidation, by ETag) by itself. */
+/*
+ * The kernel then answers GET (and revalidation, by ETag) by itself, and
+ * notifies observers.  "pad" appends a newline and spaces up to that size.
+ */
 static int publish(struct coapd *d, const struct resource *r,
 		   const char *data, size_t len)
 {
+	static char padded[PAD_MAX];
 	uint8_t etag[ETAG_LEN];
 	struct kcoap_representation rep = {
 		.payload = data,
@@ -101,7 +105,14 @@ static int publish(struct coapd *d, const struct resource *r,
 		.etag_len = ETAG_LEN,
 	};
 
-	etag_of(data, len, etag);
+	if (len < r->conf->pad) {
+		memcpy(padded, data, len);
+		padded[len] = '\n';
+		memset(padded + len + 1, ' ', r->conf->pad - len - 1);
+		rep.payload = padded;
+		rep.len = r->conf->pad;
+	}
+	etag_of(rep.payload, rep.len, etag);
 	return kcoap_publish(d->k, r->conf->path, &rep);
 }
 
@@ -339,6 +350,7 @@ static int start_one(struct coapd *d, struct resource *r)
 		.ct = c->ct,
 		.sz = c->sz,
 		.observable = c->obs,
+		.notify_con = c->notify_con,
 	};
 	int err;
 

@@ -36,6 +36,8 @@ struct kcoap {
 	bool overrun;		/* ENOBUFS seen by a control call */
 	bool in_dispatch;
 	bool in_list;		/* a list callback is running */
+	kcoap_observers_fn obs_fn;	/* kcoap_on_observers() */
+	void *obs_arg;
 	int last_err;
 	char detail[256];	/* extack or library message, "" if none */
 	char errtext[320];	/* "strerror: detail", kcoap_last_error() */

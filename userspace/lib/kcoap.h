@@ -212,6 +212,8 @@ struct kcoap_resource {
 	int ct;			/* link-format ct=, -1: none */
 	uint32_t sz;		/* link-format sz=, 0: none */
 	bool observable;	/* link-format obs */
+	/* observable: every Nth notification confirmable (1..1000), 0: default */
+	uint32_t notify_con;
 };
 
 /*
@@ -231,6 +233,7 @@ int kcoap_resource_del(struct kcoap *k, const char *path);
 struct kcoap_resource_info {
 	struct kcoap_resource res;	/* strings valid during the callback */
 	uint32_t owner;			/* netlink port id of the owner */
+	uint32_t observers;		/* registered observers now */
 	bool published;			/* the kernel serves GET itself */
 	/* the published representation (when published is true) */
 	int content_format;
@@ -342,6 +345,21 @@ typedef void (*kcoap_request_fn)(struct kcoap *k,
  * from a handler, or another negative errno.
  */
 int kcoap_dispatch(struct kcoap *k, kcoap_request_fn fn, void *arg);
+
+/*
+ * An observer-count event: @path (owned by this handle) now has
+ * @observers observers, 1 when it gained its first and 0 when it lost
+ * its last (RFC 7641: a daemon may stop sampling an unobserved sensor).
+ */
+typedef void (*kcoap_observers_fn)(struct kcoap *k, const char *path,
+				   uint32_t observers, void *arg);
+
+/*
+ * kcoap_on_observers - have kcoap_dispatch() call @fn for observer-count
+ * events; NULL (the default) ignores them.  Events are best effort: one
+ * lost to a full socket buffer is not repeated.
+ */
+void kcoap_on_observers(struct kcoap *k, kcoap_observers_fn fn, void *arg);
 
 /*
  * kcoap_pending - true when requests are queued in the handle, i.e. the

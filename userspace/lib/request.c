@@ -165,6 +165,29 @@ static void reject(struct kcoap *k, uint64_t handle)
 	kcoap_respond(k, handle, &r);
 }
 
+void kcoap_on_observers(struct kcoap *k, kcoap_observers_fn fn, void *arg)
+{
+	k->obs_fn = fn;
+	k->obs_arg = arg;
+}
+
+static void observers_event(struct kcoap *k, struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[COAP_A_MAX + 1] = { NULL };
+	const char *path;
+
+	if (!k->obs_fn ||
+	    nla_parse(tb, COAP_A_MAX, genlmsg_attrdata(nlmsg_data(nlh), 0),
+		      genlmsg_attrlen(nlmsg_data(nlh), 0), NULL) < 0 ||
+	    !tb[COAP_A_PATH] || !tb[COAP_A_OBSERVERS] ||
+	    nla_len(tb[COAP_A_OBSERVERS]) < 4)
+		return;
+	path = nla_data(tb[COAP_A_PATH]);
+	if (!memchr(path, '\0', nla_len(tb[COAP_A_PATH])))
+		return;
+	k->obs_fn(k, path, nla_get_u32(tb[COAP_A_OBSERVERS]), k->obs_arg);
+}
+
 /* Returns 1 if a request was delivered to @fn, else 0. */
 static int deliver(struct kcoap *k, struct nlmsghdr *nlh, kcoap_request_fn fn,
 		   void *arg)
@@ -174,6 +197,10 @@ static int deliver(struct kcoap *k, struct nlmsghdr *nlh, kcoap_request_fn fn,
 	void *mem;
 	int err;
 
+	if (((struct genlmsghdr *)nlmsg_data(nlh))->cmd == COAP_CMD_OBSERVERS) {
+		observers_event(k, nlh);
+		return 0;
+	}
 	err = parse_request(nlh, &req, &mem, &has_handle);
 	if (err) {
 		if (has_handle)

@@ -36,6 +36,8 @@ static int put_resource(struct kcoap *k, struct nl_msg *msg,
 		err = kc_put_u32(k, msg, COAP_A_SZ, r->sz);
 	if (!err && r->observable && nla_put_flag(msg, COAP_A_OBSERVABLE) < 0)
 		err = kc_fail(k, -EMSGSIZE, NULL);
+	if (!err && r->notify_con)
+		err = kc_put_u32(k, msg, COAP_A_NOTIFY_CON, r->notify_con);
 	return err;
 }
 
@@ -143,6 +145,12 @@ static int parse_info(struct nlmsghdr *nlh, struct kcoap_resource_info *info)
 			break;
 		case COAP_A_OBSERVABLE:
 			info->res.observable = true;
+			break;
+		case COAP_A_NOTIFY_CON:
+			u32_attr(nla, &info->res.notify_con);
+			break;
+		case COAP_A_OBSERVERS:
+			u32_attr(nla, &info->observers);
 			break;
 		case COAP_A_OWNER:
 			u32_attr(nla, &info->owner);

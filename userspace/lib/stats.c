@@ -49,8 +49,15 @@ static const char *const names[] = {
 	S(EXCHANGE_TIMEOUT, "exchange_timeout"),
 	S(DEDUP_EVICTED, "dedup_evicted"),
 	S(TX_QUEUED, "tx_queued"),
+	S(OBS_REGISTERED, "obs_registered"),
+	S(OBS_REFUSED, "obs_refused"),
+	S(OBS_CANCELLED, "obs_cancelled"),
+	S(OBS_RESET, "obs_reset"),
+	S(OBS_TIMEOUT, "obs_timeout"),
+	S(OBS_NOTIFICATIONS, "obs_notifications"),
 	S(DEDUP_ENTRIES, "dedup_entries"),
 	S(EXCHANGES, "exchanges"),
+	S(OBSERVERS, "observers"),
 };
 #undef S
 

@@ -118,7 +118,8 @@ bool kc_is_request(const struct kcoap *k, const struct nlmsghdr *nlh)
 	    !genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return false;
 	gnlh = nlmsg_data(nlh);
-	return gnlh->cmd == COAP_CMD_REQUEST;
+	/* both unsolicited: delivered by kcoap_dispatch() */
+	return gnlh->cmd == COAP_CMD_REQUEST || gnlh->cmd == COAP_CMD_OBSERVERS;
 }
 
 /* Keep a copy of a request for kcoap_dispatch(); losing one is an overrun. */

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Observe (RFC 7641): the observers of each resource and the
+ * notifications the kernel fans out when its owner publishes.
+ */
+#ifndef _KCOAP_OBSERVE_H
+#define _KCOAP_OBSERVE_H
+
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct coap_msg;
+struct kcoap_endpoint;
+struct kcoap_net;
+struct kcoap_peer;
+struct kcoap_resource;
+
+/* Section 4.4: sequence numbers are 24 bits wide and wrap. */
+#define KCOAP_OBS_SEQ_MASK	0xffffff
+/* Section 4.5: a confirmable notification at least every 24 hours. */
+#define KCOAP_OBS_CON_MAX_GAP	(24UL * 60 * 60 * HZ)
+
+/* The observers of one resource; every field under kcoap_net.obs_lock. */
+struct kcoap_obs_list {
+	struct list_head head;		/* of struct kcoap_observer */
+	unsigned int n;
+	u32 seq;			/* of the current state */
+	u32 con_every;			/* every Nth notification is a CON */
+	bool closed;			/* resource going: no new observers */
+};
+
+static inline void kcoap_obs_list_init(struct kcoap_obs_list *ol,
+				       u32 con_every)
+{
+	INIT_LIST_HEAD(&ol->head);
+	ol->n = 0;
+	ol->seq = 0;
+	ol->con_every = con_every;
+	ol->closed = false;
+}
+
+static inline u32 kcoap_obs_seq_next(u32 seq)
+{
+	return (seq + 1) & KCOAP_OBS_SEQ_MASK;
+}
+
+/*
+ * Is the next notification to an observer confirmable?  since_con counts
+ * the NON notifications sent since its last CON, last_con is when that
+ * CON went (jiffies).  Pure, so KUnit checks the rule.
+ */
+static inline bool kcoap_obs_con_due(u32 since_con, u32 con_every,
+				     unsigned long last_con, unsigned long now)
+{
+	if (con_every <= 1 || since_con + 1 >= con_every)
+		return true;
+	return time_after_eq(now, last_con + KCOAP_OBS_CON_MAX_GAP);
+}
+
+void kcoap_observe_init(struct kcoap_net *kn);
+/* After every endpoint and resource is gone. */
+void kcoap_observe_exit(struct kcoap_net *kn);
+
+/*
+ * Softirq, rcu_read_lock held, res found by lookup.  Register (or
+ * refresh) the request's sender as an observer of res; on success *seq is
+ * the value for the response's Observe option.  -ENOSPC at a bound.
+ */
+int kcoap_observe_register(struct kcoap_endpoint *ep,
+			   const struct kcoap_peer *peer,
+			   const struct coap_msg *req,
+			   struct kcoap_resource *res, int accept, int szx,
+			   u32 *seq);
+/* Softirq: GET with Observe 1 (section 3.6). */
+void kcoap_observe_deregister(struct kcoap_endpoint *ep,
+			      const struct kcoap_peer *peer,
+			      const struct coap_msg *req,
+			      struct kcoap_resource *res);
+/* Softirq: an ACK or RST for a notification? */
+bool kcoap_observe_ack(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer, u16 mid, bool reset);
+/* Process context, kcoap_net.lock held: res has a new representation. */
+void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res);
+/* Process context, kcoap_net.lock held: res goes; observers get 4.04. */
+void kcoap_observe_close(struct kcoap_net *kn, struct kcoap_resource *res);
+/* Process context, kcoap_net.lock held, ep->dead set: forget its observers. */
+void kcoap_observe_purge_ep(struct kcoap_net *kn, struct kcoap_endpoint *ep);
+unsigned int kcoap_observe_count(struct kcoap_net *kn,
+				 struct kcoap_resource *res);
+u64 kcoap_observe_gauge(struct kcoap_net *kn);
+
+#endif /* _KCOAP_OBSERVE_H */
