@@ -95,8 +95,8 @@ static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
 	[COAP_A_CT]		= { .type = NLA_U16 },
 	[COAP_A_SZ]		= { .type = NLA_U32 },
 	[COAP_A_OBSERVABLE]	= { .type = NLA_FLAG },
-	/* every Nth notification confirmable: 1 (all) to 1000 */
-	[COAP_A_NOTIFY_CON]	= NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+	/* every Nth notification confirmable: 1 (all) to 255 */
+	[COAP_A_NOTIFY_CON]	= NLA_POLICY_RANGE(NLA_U32, 1, 255),
 	[COAP_A_PAYLOAD]	= { .type = NLA_BINARY,
 				    .len = COAP_PUBLISH_MAX },
 	[COAP_A_CONTENT_FORMAT]	= { .type = NLA_U16 },

@@ -43,11 +43,11 @@ MODULE_PARM_DESC(max_observers_net, "Observers per network namespace (default 65
 
 static unsigned int notify_con_every = 20;
 module_param(notify_con_every, uint, 0644);
-MODULE_PARM_DESC(notify_con_every, "Every Nth notification is confirmable unless the resource says otherwise; 1: all (default 20)");
+MODULE_PARM_DESC(notify_con_every, "Every Nth notification is confirmable unless the resource says otherwise; 1 (all) to 255 (default 20)");
 
 unsigned int kcoap_notify_con_every(void)
 {
-	return READ_ONCE(notify_con_every);
+	return clamp_val(READ_ONCE(notify_con_every), 1, 255);
 }
 
 /*

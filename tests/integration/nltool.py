@@ -9,6 +9,10 @@ and see the errno and extended-ack message the kernel returns.
   nltool.py dump CMD                    prints one JSON object per message
   nltool.py daemon SPEC...              register resources and answer requests
   nltool.py adopt ADDR PORT             bind a UDP socket, hand it over by fd
+  nltool.py script                      a daemon driven by stdin lines:
+                                        CMD ATTR=VALUE... (resource_add,
+                                        publish, resource_del, ...); prints
+                                        each result and every observers event
 
 ATTR names are the COAP_A_ suffixes in lower case; values: numbers, text,
 hex:..., addr:HOST:PORT (sockaddr), flag (for flags).  Commands are the
@@ -57,7 +61,8 @@ ATTR_NAME = {v: k for k, v in ATTR.items()}
 STAT_NAME = {v: k for k, v in STATS.items()}
 U8 = {"code", "type"}
 U16 = {"ct", "content_format", "accept"}
-U32 = {"fd", "methods", "sz", "max_age", "owner", "payload_len"}
+U32 = {"fd", "methods", "sz", "max_age", "owner", "payload_len", "observers",
+       "notify_con"}
 U64 = {"handle"}
 STRS = {"path", "rt", "if", "title", "query"}
 ADDRS = {"addr", "peer", "local"}
@@ -340,6 +345,45 @@ def cmd_daemon(g, args):
     return 0
 
 
+def cmd_script(g):
+    """One command per stdin line, e.g. "publish path=/obs payload=21";
+    its result and every COAP_CMD_OBSERVERS event are printed as JSON.
+    Requests are answered 5.00 (this daemon only publishes)."""
+    def events():
+        while g.backlog:
+            body = g.backlog.pop(0)
+            ev = decode(parse_attrs(body[4:]))
+            if body[0] == CMD["observers"]:
+                print(json.dumps({"event": "observers", **ev}), flush=True)
+            elif body[0] == CMD["request"]:
+                g.call("response", [("handle", ev["handle"]), ("code", 5 << 5)])
+    print(json.dumps({"ready": g.portid()}), flush=True)
+    pending, eof = b"", False
+    while True:
+        events()
+        # whole lines from the raw fd: a buffered reader would hide lines
+        # from select()
+        while b"\n" in pending or (eof and pending):
+            line, _, pending = pending.partition(b"\n")
+            words = line.decode().split()
+            if words:
+                err, msg, _ = g.call(words[0], kv(words[1:]))
+                print(json.dumps({"cmd": words[0], "errno": err, "msg": msg}),
+                      flush=True)
+            events()
+        if eof:
+            return 0
+        r, _, _ = select.select([0, g.s], [], [])
+        if g.s in r:
+            data = g.s.recv(1 << 20)
+            for typ, flags, seq, body in g.messages(data):
+                if typ == g.fam and seq == 0:
+                    g.backlog.append(body)
+        if 0 in r:
+            chunk = os.read(0, 65536)
+            pending += chunk
+            eof = not chunk
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -358,6 +402,8 @@ def main():
         return 1 if err else 0
     if cmd == "daemon":
         return cmd_daemon(g, args)
+    if cmd == "script":
+        return cmd_script(g)
     if cmd == "adopt":
         host, port = args[0], int(args[1])
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET

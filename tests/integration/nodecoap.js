@@ -3,6 +3,9 @@
 //   node nodecoap.js METHOD coap://HOST[:PORT]/path[?query] [PAYLOAD]
 // Prints one JSON line {code, payload, format} and exits 0, or
 // {error} and exits 1 (timeout after 10 s).
+//   node nodecoap.js observe URL SECONDS
+// Observes (GET with Observe 0) and prints {code, payload, observe} for the
+// response and each notification, then cancels by closing and exits 0.
 'use strict';
 const coap = require('coap');
 
@@ -12,6 +15,31 @@ if (!method || !url) {
   process.exit(2);
 }
 const u = new URL(url);
+if (method === 'observe') {
+  const obs = coap.request({
+    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port) || 5683,
+    pathname: u.pathname,
+    observe: true,
+  });
+  obs.on('response', (res) => {
+    const line = (m) => console.log(JSON.stringify({
+      code: res.code,
+      payload: m.toString(),
+      observe: res.headers.Observe === undefined ? null : res.headers.Observe,
+    }));
+    line(res.payload);
+    res.on('data', line);
+    setTimeout(() => { res.close(); process.exit(0); },
+      Number(payload) * 1000);
+  });
+  obs.on('error', (err) => {
+    console.log(JSON.stringify({ error: String(err) }));
+    process.exit(1);
+  });
+  obs.end();
+  return;
+}
 const req = coap.request({
   hostname: u.hostname.replace(/^\[|\]$/g, ''),
   port: Number(u.port) || 5683,

@@ -4,7 +4,7 @@
   obstool.py HOST PORT PATH [--type con|non] [--token HEX] [--accept N]
              [--block2 SZX] [--seconds S] [--count N] [--no-ack]
              [--rst-after K] [--cancel-after K] [--ready FILE] [--sport N]
-             [--fetch-rest]
+             [--fetch-rest] [--keep]
   obstool.py many HOST PORT PATH N [--seconds S] [--ready FILE]
              [--expect K]
 
@@ -15,13 +15,14 @@ seconds since registration ("t").  CON notifications are acknowledged
 unless --no-ack.  After the K-th notification --rst-after answers it with
 RST instead, --cancel-after sends GET Observe 1 with the same token.  It
 stops after --count notifications or --seconds, and prints
-{"ev": "end", "notifications": n}.  --fetch-rest fetches the remaining
+{"ev": "end", "notifications": n}.  Unless --keep, it then deregisters
+(GET Observe 1), as a well-behaved client leaves.  --fetch-rest fetches the remaining
 Block2 blocks of every notification and reports the whole body as
 "body".
 
 "many" registers N observers from N sockets, acknowledges every CON and
 prints {"ev": "many", "registered": r, "counts": [...]}: how many
-notifications each socket received; with --expect K it exits 0 only when
+notifications each socket received (then all deregister); with --expect K it exits 0 only when
 every observer got at least K.
 
 Exit status: 0 on success, 1 when no response to the registration came.
@@ -87,12 +88,29 @@ def fetch_rest(host, port, path, first):
     return body.decode("utf-8", "replace")
 
 
+def leave(s, host, port, path, token):
+    """Deregister: GET with Observe 1; wait briefly for its answer."""
+    mid = random.randrange(65536)
+    s.sendto(build(0, 1, mid, token, [(OBSERVE, b"\x01")] + path_opts(path)),
+             (host, port))
+    end = time.monotonic() + 1
+    while time.monotonic() < end:
+        if not select.select([s], [], [], end - time.monotonic())[0]:
+            return
+        data, addr = s.recvfrom(65535)
+        m = parse(data)
+        if m["type"] == "CON":
+            ack(s, addr, m["mid"])
+        if m["mid"] == mid:
+            return
+
+
 def observe(args):
     host, port, path = args[0], int(args[1]), args[2]
     mtype, token, extra = 0, os.urandom(4), []
     seconds, count, no_ack, sport = 10.0, 1 << 30, False, 0
     rst_after = cancel_after = None
-    ready, rest = None, False
+    ready, rest, keep = None, False, False
     it = iter(args[3:])
     for a in it:
         if a == "--type":
@@ -119,6 +137,8 @@ def observe(args):
             sport = int(next(it))
         elif a == "--fetch-rest":
             rest = True
+        elif a == "--keep":
+            keep = True
         else:
             sys.exit("obstool: unknown argument %s" % a)
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
@@ -167,6 +187,8 @@ def observe(args):
                          (host, port))
         print(json.dumps(m), flush=True)
     print(json.dumps({"ev": "end", "notifications": n}), flush=True)
+    if not keep:
+        leave(s, host, port, path, token)
     return 0 if got_response else 1
 
 
@@ -219,6 +241,9 @@ def many(args):
             break
     print(json.dumps({"ev": "many", "registered": sum(registered),
                       "counts": counts}), flush=True)
+    for i, s in enumerate(socks):
+        s.setblocking(True)
+        leave(s, host, port, path, i.to_bytes(4, "big"))
     if expect is not None:
         return 0 if all(c >= expect for c in counts) else 1
     return 0

@@ -340,8 +340,8 @@ static int resource_key(struct parser *p, enum key k, char *val)
 	case K_OBS:
 		return parse_bool(p, val, &r->obs);
 	case K_NOTIFY_CON:
-		if (parse_uint(val, 1000, &v) || !v)
-			return bad(p, "bad notify-con '%s': 1 (every notification confirmable) to 1000",
+		if (parse_uint(val, 255, &v) || !v)
+			return bad(p, "bad notify-con '%s': 1 (every notification confirmable) to 255",
 				     val);
 		r->notify_con = v;
 		return 0;

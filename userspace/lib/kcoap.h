@@ -212,7 +212,7 @@ struct kcoap_resource {
 	int ct;			/* link-format ct=, -1: none */
 	uint32_t sz;		/* link-format sz=, 0: none */
 	bool observable;	/* link-format obs */
-	/* observable: every Nth notification confirmable (1..1000), 0: default */
+	/* observable: every Nth notification confirmable (1..255), 0: default */
 	uint32_t notify_con;
 };
 

@@ -58,7 +58,11 @@
  *	  COAP_A_TITLE		string for title=
  *	  COAP_A_CT		NLA_U16, link-format ct=
  *	  COAP_A_SZ		NLA_U32, link-format sz=
- *	  COAP_A_OBSERVABLE	flag, link-format obs
+ *	  COAP_A_OBSERVABLE	flag, link-format obs; the kernel then keeps
+ *				its observers (see Observe below)
+ *	  COAP_A_NOTIFY_CON	NLA_U32 1..255: every Nth notification is
+ *				confirmable (1: all); default: module
+ *				parameter notify_con_every
  *	Link-format strings are at most COAP_ATTR_MAX - 1 bytes and may not
  *	contain '"' or '\\'.  Errors: EEXIST (path registered), ENOSPC
  *	(more than the namespace's resource limit), EINVAL.
@@ -70,7 +74,9 @@
  * COAP_CMD_RESOURCE_GET (dump)
  *	One message per resource: COAP_A_PATH, COAP_A_METHODS, COAP_A_OWNER
  *	(NLA_U32 netlink port id of the owner), the link-format attributes
- *	that are set, and, when a representation is published,
+ *	that are set, for an observable one COAP_A_NOTIFY_CON and
+ *	COAP_A_OBSERVERS (NLA_U32, its observers now), and, when a
+ *	representation is published,
  *	COAP_A_CONTENT_FORMAT, COAP_A_MAX_AGE, COAP_A_ETAG (if any) and
  *	COAP_A_PAYLOAD_LEN (NLA_U32).
  *
@@ -127,12 +133,43 @@
  * COAP_CMD_STATS_GET
  *	Reply: COAP_A_STATS, nested, one NLA_U64 per enum coap_stats_attr.
  *
+ * COAP_CMD_OBSERVERS (kernel to daemon, unicast to the owner's socket)
+ *	COAP_A_PATH and COAP_A_OBSERVERS: the resource gained its first
+ *	observer (1) or lost its last (0).  Best effort, like any datagram.
+ *
+ * Observe (RFC 7641)
+ * ==================
+ *
+ * A GET with Observe 0 on an observable resource that the kernel answers
+ * from its published representation registers the client (its address,
+ * port and token; the same pair again refreshes the entry) and the 2.05
+ * carries Observe.  Each later COAP_CMD_PUBLISH sends every observer a
+ * notification: 2.05 with Observe (a 24-bit sequence number that moves at
+ * every publish), ETag, Content-Format, Max-Age and the payload, or its
+ * first Block2 block (with Size2) when it is larger than the block size
+ * the client asked for or than 1024 bytes.  Notifications are NON except
+ * every COAP_A_NOTIFY_CON-th and at least one a day, which are CON and
+ * retransmitted like any CON.  At most one CON is in flight per observer;
+ * a newer state meanwhile is sent as its retransmission or after its ACK
+ * (RFC 7641 section 4.5.2).  An observer is removed by an RST to any
+ * notification (obs_reset), by a GET with Observe 1 (obs_cancelled), or
+ * when a CON notification runs out of retransmissions (obs_timeout).
+ * Removing the resource sends each observer 4.04 without Observe; a
+ * publish whose Content-Format differs from a client's Accept sends it
+ * 4.06 without Observe; either ends the observation.  At most
+ * max_observers per resource and max_observers_net per namespace (module
+ * parameters); beyond, the client gets the plain response without Observe
+ * (obs_refused).  A withdrawn representation notifies nobody.  An
+ * observer costs 120 bytes of kernel memory (plus a retransmission copy
+ * while a CON is in flight).
+ *
  * Counters
  * ========
  *
  * Every received datagram moves rx_datagrams and exactly one of
- * rx_requests, rx_pings, rx_acks, rx_resets (an ACK or RST that ended one of
- * our separate responses) or drop_<reason>, so rx_datagrams is their sum.
+ * rx_requests, rx_pings, rx_acks, rx_resets (an ACK or RST that matched one of
+ * our separate responses or notifications) or drop_<reason>, so rx_datagrams
+ * is their sum.
  * A drop_* of a Confirmable message that the RFC says to reject also sends
  * a Reset, counted in tx_rst.  Every request (rx_requests) is then either
  * answered by the kernel (req_local: discovery, errors, the published
@@ -161,8 +198,8 @@
  * At most NSTART such CONs are outstanding to one peer; the rest wait in
  * order (tx_queued) and go as earlier ones end (section 4.7).
  *
- * dedup_entries and exchanges are gauges: the records and open exchanges
- * that exist now.  The same counters are in /proc/net/coap_stats as
+ * dedup_entries, exchanges and observers are gauges: the records, open
+ * exchanges and observers that exist now.  The same counters are in /proc/net/coap_stats as
  * "name value" lines.
  */
 #ifndef _UAPI_LINUX_COAP_H

@@ -1,0 +1,271 @@
+#!/bin/bash
+# Observe (RFC 7641) done by the kernel: the ETSI CoAP plugtest cases
+# TD_COAP_OBS_01 to 12 (../shared/etsi-td/block.yml) with our raw observe
+# client (obstool.py, which can send RST, stay silent or cancel on cue),
+# then libcoap's and node-coap's clients, 100 concurrent observers, the
+# bounds, the owner's observer-count events, and teardown with observers
+# in flight.  A test daemon (nltool.py script) owns the resources and
+# publishes on command, as a resource daemon would.
+. "$(dirname "$0")/lib.sh"
+I=$TOP/tests/integration
+OBS="python3 $I/obstool.py"
+NL="python3 $I/nltool.py"
+W=$(mktemp -d /tmp/kcoap-obs.XXXXXX)
+H=127.0.0.1
+
+mkfifo "$W/ctl"
+$NL script <"$W/ctl" >"$W/daemon.out" &
+daemon=$!
+exec 3>"$W/ctl"
+# d CMD ATTR=V...: a command for the daemon; waits for its result line
+d() {
+	local n
+	n=$(grep -c '"cmd"' "$W/daemon.out")
+	echo "$*" >&3
+	for _ in $(seq 100); do
+		[ "$(grep -c '"cmd"' "$W/daemon.out")" -gt "$n" ] && return 0
+		sleep 0.05
+	done
+	echo "# daemon did not answer: $*"
+	return 1
+}
+pub() { d publish path="$1" payload="$2" ${3:+content_format=$3}; }
+# wait_file F: until an observer has its registration answered
+wait_file() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+# j FILE FILTER: jq over the JSON lines of an observer's output, slurped
+j() { jq -s -c "$2" "$1"; }
+
+for _ in $(seq 50); do grep -q ready "$W/daemon.out" && break; sleep 0.1; done
+d resource_add path=/obs observable=flag notify_con=1 methods=2
+d resource_add path=/obs-non observable=flag notify_con=255 methods=2
+d resource_add path=/plain methods=2
+pub /obs v0 0
+pub /obs-non n0 0
+pub /plain p0 0
+
+# ---- TD_COAP_OBS_01 / 09: CON notifications of a changing resource ----
+reg0=$(stat obs_registered)
+$OBS $H $PORT obs --seconds 5 --count 3 --ready "$W/r1" >"$W/o1" &
+o1=$!
+wait_file "$W/r1"
+for v in v1 v2 v3; do pub /obs $v; sleep 0.2; done
+wait $o1
+check "TD_COAP_OBS_01: response is ACK 2.05 with Observe, token t" \
+	test "$(j "$W/o1" '.[0] | .ev == "response" and .type == "ACK" and .code == "2.05" and .observe != null')" = true
+check "TD_COAP_OBS_01: three CON 2.05 notifications, same token and Content-Format" \
+	test "$(j "$W/o1" '[.[] | select(.ev == "notification")] as $n | ($n | length) == 3 and all($n[]; .type == "CON" and .code == "2.05" and .token == $n[0].token and (.options | map(select(.[0] == 12)) == [[12, ""]]))')" = true
+check "TD_COAP_OBS_01: Observe values increase" \
+	test "$(j "$W/o1" '[.[] | .observe | select(.)] as $o | $o[0] < $o[1] and $o[1] < $o[2] and $o[2] < $o[3]')" = true
+check "TD_COAP_OBS_09: each notification carries the new value (v1 v2 v3)" \
+	test "$(j "$W/o1" '[.[] | select(.ev == "notification") | .payload] == ["v1", "v2", "v3"]')" = true
+check "TD_COAP_OBS_01: the client's ACKs ended each CON (no retransmission)" \
+	test "$(j "$W/o1" '[.[] | select(.ev == "notification") | .mid] | unique | length == 3')" = true
+check "obs_registered moved" test "$(stat obs_registered)" -gt "$reg0"
+check "the owner learnt /obs gained an observer" \
+	grep -q '"event": "observers".*"path": "/obs".*"observers": 1' "$W/daemon.out"
+
+# ---- TD_COAP_OBS_02: NON GET, NON notifications ----
+$OBS $H $PORT obs-non --type non --seconds 4 --count 3 --ready "$W/r2" >"$W/o2" &
+o2=$!
+wait_file "$W/r2"
+for v in n1 n2 n3; do pub /obs-non $v; sleep 0.2; done
+wait $o2
+check "TD_COAP_OBS_02: NON response with Observe" \
+	test "$(j "$W/o2" '.[0] | .type == "NON" and .code == "2.05" and .observe != null')" = true
+check "TD_COAP_OBS_02: three NON notifications, increasing Observe, new values" \
+	test "$(j "$W/o2" '[.[] | select(.ev == "notification")] as $n | ($n | length) == 3 and all($n[]; .type == "NON") and ($n | map(.payload)) == ["n1", "n2", "n3"] and $n[0].observe < $n[1].observe and $n[1].observe < $n[2].observe')" = true
+
+# ---- a re-registration (same endpoint and token) replaces the entry ----
+n0=$(stat observers)
+$OBS $H $PORT obs --token 0a0b --sport 40001 --seconds 0.5 --keep >/dev/null
+$OBS $H $PORT obs --token 0a0b --sport 40001 --seconds 0.5 --keep >/dev/null
+check "same endpoint and token twice: one observer" test "$(stat observers)" = $((n0 + 1))
+$OBS $H $PORT obs --token 0a0b --sport 40001 --seconds 2 --count 2 --ready "$W/r3" >"$W/o3" &
+o3=$!
+wait_file "$W/r3"
+pub /obs v4
+wait $o3
+check "  and it gets each notification once" \
+	test "$(j "$W/o3" '[.[] | select(.ev == "notification")] | length')" = 1
+
+# ---- TD_COAP_OBS_12: GET with Observe 1 cancels ----
+can0=$(stat obs_cancelled)
+$OBS $H $PORT obs --token 0a0b --sport 40001 --cancel-after 1 --seconds 3 --ready "$W/r4" >"$W/o4" &
+o4=$!
+wait_file "$W/r4"
+pub /obs v5
+sleep 0.5
+pub /obs v6
+pub /obs v7
+wait $o4
+check "TD_COAP_OBS_12: the cancelling GET gets 2.05 without Observe" \
+	test "$(j "$W/o4" 'map(select(.ev == "cancel-response")) | length == 1 and (.[0].code == "2.05") and (.[0].observe == null)')" = true
+check "TD_COAP_OBS_12: no notification after it" \
+	test "$(j "$W/o4" '[.[] | select(.ev == "notification")] | length')" = 1
+check "obs_cancelled moved, observer gone" \
+	test "$(stat obs_cancelled)" = $((can0 + 1)) -a "$(stat observers)" = "$n0"
+
+# ---- TD_COAP_OBS_10: a GET without Observe does not cancel ----
+$OBS $H $PORT obs --seconds 3 --count 2 --ready "$W/r5" >"$W/o5" &
+o5=$!
+wait_file "$W/r5"
+r=$($COAPTOOL req $H $PORT --path obs --token 7777)
+expect "TD_COAP_OBS_10: plain GET (token t2) is 2.05 without Observe" "$r" \
+	'.code == "2.05" and .token == "7777" and (.options | map(.[0]) | index(6) == null)'
+pub /obs v8
+pub /obs v9
+wait $o5
+check "TD_COAP_OBS_10: notifications still arrive for token t" \
+	test "$(j "$W/o5" '[.[] | select(.ev == "notification")] | length')" = 2
+
+# ---- TD_COAP_OBS_06: RST to a CON notification ends it; also for NON ----
+rst0=$(stat obs_reset)
+$OBS $H $PORT obs --rst-after 1 --seconds 2.5 --ready "$W/r6" >"$W/o6" &
+o6=$!
+$OBS $H $PORT obs-non --type non --rst-after 1 --seconds 2.5 --ready "$W/r7" >"$W/o7" &
+o7=$!
+wait_file "$W/r6" && wait_file "$W/r7"
+pub /obs v10
+pub /obs-non n4
+sleep 0.5
+pub /obs v11
+pub /obs-non n5
+wait $o6 $o7
+check "TD_COAP_OBS_06: RST to a CON notification: nothing after it" \
+	test "$(j "$W/o6" '[.[] | select(.ev == "notification")] | length == 1 and .[0].answered == "RST"')" = true
+check "RST to a NON notification: nothing after it either" \
+	test "$(j "$W/o7" '[.[] | select(.ev == "notification")] | length == 1 and .[0].answered == "RST"')" = true
+check "obs_reset moved by 2, observers back" \
+	test "$(stat obs_reset)" = $((rst0 + 2)) -a "$(stat observers)" = "$n0"
+
+# ---- TD_COAP_OBS_05 / 04: client off; the CON times out; re-register ----
+$NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_timeout_ms=300 \
+	param.ack_delay_ms=50 param.max_retransmit=2 >/dev/null
+to0=$(stat obs_timeout)
+rt0=$(stat tx_retransmit)
+$OBS $H $PORT obs --no-ack --token 0c0d --sport 40002 --seconds 4 --ready "$W/r8" >"$W/o8" &
+o8=$!
+wait_file "$W/r8"
+pub /obs v12
+echo "publish path=/obs payload=v13" >&3	# no wait: before the retransmission
+wait $o8
+check "TD_COAP_OBS_05: the unacknowledged CON is retransmitted, then the observer is dropped" \
+	test "$(stat obs_timeout)" = $((to0 + 1)) -a "$(stat tx_retransmit)" -ge $((rt0 + 2))
+check "TD_COAP_OBS_05: 3 transmissions, the later ones with the newer state and Observe" \
+	test "$(j "$W/o8" '[.[] | select(.ev == "notification")] as $n | ($n | length) == 3 and $n[0].payload == "v12" and $n[2].payload == "v13" and $n[2].observe > $n[0].observe')" = true
+check "  and nothing more is sent to it" test "$(stat observers)" = "$n0"
+[ "$T_FAIL" = 0 ] || sed 's/^/# o8: /' "$W/o8"
+$OBS $H $PORT obs --token 0c0d --sport 40002 --seconds 2 --count 1 --ready "$W/r9" >"$W/o9" &
+o9=$!
+wait_file "$W/r9"
+pub /obs v14
+wait $o9
+check "TD_COAP_OBS_04: re-registering with token t: ACK 2.05 with Observe, then notifications" \
+	test "$(j "$W/o9" '.[0].type == "ACK" and .[0].observe != null and .[1].ev == "notification" and .[1].payload == "v14" and .[1].observe > .[0].observe')" = true
+$NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_timeout_ms=2000 \
+	param.ack_delay_ms=1000 param.max_retransmit=4 >/dev/null
+
+# ---- TD_COAP_OBS_11: delay on the path; one CON at a time, newest wins ----
+tc qdisc add dev lo root netem delay 150ms
+$OBS $H $PORT obs --seconds 4 --ready "$W/r10" >"$W/o10" &
+o10=$!
+wait_file "$W/r10"
+# all at once, well within one round trip
+for v in 1 2 3 4 5 6 7 8; do echo "publish path=/obs payload=s$v" >&3; done
+wait $o10
+tc qdisc del dev lo root
+check "TD_COAP_OBS_11: older states were replaced, not queued (fewer than 8 notifications)" \
+	test "$(j "$W/o10" '[.[] | select(.ev == "notification")] | length < 8')" = true
+check "TD_COAP_OBS_11: the last notification is the newest state" \
+	test "$(j "$W/o10" '[.[] | select(.ev == "notification")] | last | .payload')" = '"s8"'
+check "TD_COAP_OBS_11: Observe increases across them" \
+	test "$(j "$W/o10" '[.[] | select(.ev) | .observe | select(.)] as $o | [range(1; $o | length) | $o[.] > $o[. - 1]] | all')" = true
+[ "$T_FAIL" = 0 ] || sed 's/^/# o10: /' "$W/o10"
+
+# ---- TD_COAP_OBS_08: a new Content-Format the client did not accept ----
+d resource_add path=/obs-ct observable=flag notify_con=1 methods=2
+pub /obs-ct 1 0
+$OBS $H $PORT obs-ct --accept 0 --seconds 3 --ready "$W/r11" >"$W/o11" &
+o11=$!
+$OBS $H $PORT obs-ct --seconds 3 --ready "$W/r12" >"$W/o12" &
+o12=$!
+wait_file "$W/r11" && wait_file "$W/r12"
+pub /obs-ct 2 0
+pub /obs-ct '{"v":3}' 50
+pub /obs-ct '{"v":4}' 50
+wait $o11 $o12
+check "TD_COAP_OBS_08: Accept text/plain: 2.05, then CON 4.06 without Observe, then nothing" \
+	test "$(j "$W/o11" '[.[] | select(.ev == "notification") | [.type, .code, .observe == null]] == [["CON", "2.05", false], ["CON", "4.06", true]]')" = true
+check "  an observer without Accept keeps receiving, the newest in the new format" \
+	test "$(j "$W/o12" '[.[] | select(.ev == "notification")] | length >= 2 and (last | .payload == "{\"v\":4}" and (.options | map(select(.[0] == 12)) == [[12, "32"]]))')" = true
+
+# ---- TD_COAP_OBS_07: the resource is deleted ----
+$OBS $H $PORT obs-ct --seconds 2 --ready "$W/r13" >"$W/o13" &
+o13=$!
+wait_file "$W/r13"
+d resource_del path=/obs-ct
+wait $o13
+check "TD_COAP_OBS_07: CON 4.04 without Observe, same token, then nothing" \
+	test "$(j "$W/o13" '[.[] | select(.ev == "notification")] as $n | ($n | length) == 1 and $n[0].type == "CON" and $n[0].code == "4.04" and $n[0].observe == null and $n[0].token == .[0].token')" = true
+check "the owner learnt /obs-ct has no observer left" \
+	grep -q '"path": "/obs-ct", "observers": 0' "$W/daemon.out"
+
+# ---- not observable, or not registered: plain answers ----
+r=$($COAPTOOL req $H $PORT --path plain --opt 6=)
+expect "GET Observe 0 on a resource without obs: 2.05 without Observe" "$r" \
+	'.code == "2.05" and (.options | map(.[0]) | index(6) == null)'
+
+# ---- bound: max_observers per resource ----
+echo 2 >/sys/module/coap/parameters/max_observers
+ref0=$(stat obs_refused)
+$OBS $H $PORT obs-non --seconds 3 --ready "$W/b1" >/dev/null &
+b1=$!
+$OBS $H $PORT obs-non --seconds 3 --ready "$W/b2" >/dev/null &
+b2=$!
+wait_file "$W/b1" && wait_file "$W/b2"
+r=$($COAPTOOL req $H $PORT --path obs-non --opt 6=)
+expect "max_observers reached: the third gets 2.05 without Observe" "$r" \
+	'.code == "2.05" and (.options | map(.[0]) | index(6) == null)'
+check "obs_refused moved" test "$(stat obs_refused)" = $((ref0 + 1))
+echo 1024 >/sys/module/coap/parameters/max_observers
+wait $b1 $b2
+
+# ---- 100 concurrent observers, each notified ----
+$OBS many $H $PORT obs-non 100 --seconds 8 --expect 3 --ready "$W/m" >"$W/many" &
+m=$!
+wait_file "$W/m"
+check "100 observers registered" test "$(stat observers)" -ge 100
+for v in a b c; do pub /obs-non $v; sleep 0.3; done
+wait $m
+check "100 observers each got all 3 notifications" \
+	test "$(jq -c '.registered == 100 and (.counts | min) >= 3' "$W/many")" = true
+
+# ---- real clients: libcoap and node-coap observing /obs-non ----
+timeout 10 coap-client-notls -s 3 -v 6 -B 4 coap://$H/obs-non >"$W/lc" 2>&1 &
+lc=$!
+timeout 10 node "$I/nodecoap.js" observe coap://$H/obs-non 3 >"$W/nc" 2>&1 &
+nc=$!
+sleep 1
+pub /obs-non L1
+sleep 0.3
+pub /obs-non L2
+wait $lc $nc
+check "libcoap: coap-client-notls -s receives both notifications" \
+	sh -c "grep -q \"'L1'\" '$W/lc' && grep -q \"'L2'\" '$W/lc'"
+check "node-coap: observe stream receives both notifications" \
+	sh -c "grep -q '\"payload\":\"L1\"' '$W/nc' && grep -q '\"payload\":\"L2\"' '$W/nc'"
+sleep 0.5
+
+# ---- teardown: observers (one with a CON in flight) when the module goes ----
+$OBS $H $PORT obs --no-ack --keep --seconds 1 --ready "$W/t1" >/dev/null &
+$OBS $H $PORT obs-non --keep --seconds 1 --ready "$W/t2" >/dev/null &
+wait_file "$W/t1" && wait_file "$W/t2"
+pub /obs last
+check "observers exist as the test ends (uml-run unloads the module)" \
+	test "$(stat observers)" -ge 2
+check "rx_datagrams equals the sum of outcome counters" stats_balanced
+exec 3>&-
+wait $daemon
+wait
+rm -rf "$W"
+finish
