@@ -456,12 +456,8 @@ static void kcoap_obs_timer(struct timer_list *t)
 	spin_lock(&kn->obs_lock);
 	list_for_each_entry_safe(tx, tmp, &kn->obs_tx, node) {
 		o = tx->obs;
-		if (time_before(jiffies, tx->expires)) {
-			/* fall through to scheduling */
-		} else if (tx->retries <
-			   READ_ONCE(o->ep->params.max_retransmit)) {
-			kcoap_obs_retransmit(kn, tx);
-		} else {
+		if (!time_before(jiffies, tx->expires) &&
+		    tx->retries >= READ_ONCE(o->ep->params.max_retransmit)) {
 			/* section 4.5: no ACK after retransmission, forget it */
 			kcoap_ep_stat_inc(o->ep, OBS_TIMEOUT);
 			trace_coap_timeout(&o->peer, tx->skb->data,
@@ -469,6 +465,8 @@ static void kcoap_obs_timer(struct timer_list *t)
 			kcoap_obs_free(kn, o);
 			continue;
 		}
+		if (!time_before(jiffies, tx->expires))
+			kcoap_obs_retransmit(kn, tx);
 		if (!next || time_before(tx->expires, next))
 			next = tx->expires;
 	}

@@ -138,6 +138,37 @@ kind = static
 content = x
 max-age = -1
 EOF
+bad 4 "bad notify-con '0'" <<'EOF'
+[resource /a]
+kind = static
+content = x
+notify-con = 0
+EOF
+bad 4 "bad notify-con '256'" <<'EOF'
+[resource /a]
+kind = static
+content = x
+notify-con = 256
+EOF
+bad 4 "bad pad '60001'" <<'EOF'
+[resource /a]
+kind = static
+content = x
+pad = 60001
+EOF
+good "notify-con and pad at their limits" <<'EOF'
+[resource /a]
+kind = writable
+obs = yes
+notify-con = 255
+pad = 60000
+[resource /b]
+kind = static
+content = x
+obs = yes
+notify-con = 1
+pad = 0
+EOF
 bad 3 "bad timeout '0'" <<'EOF'
 [resource /a]
 kind = command

@@ -30,6 +30,7 @@ Exit status: 0 on success, 1 when no response to the registration came.
 import json
 import os
 import random
+import resource
 import select
 import socket
 import sys
@@ -205,6 +206,9 @@ def many(args):
             expect = int(next(it))
         else:
             sys.exit("obstool: unknown argument %s" % a)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < nobs + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     socks = []
     for i in range(nobs):
         s = socket.socket(family_of(host), socket.SOCK_DGRAM)
