@@ -304,4 +304,19 @@ done
 r=$("$COAPCTL" -j endpoint list)
 expect "  both endpoints have the RFC defaults again" "$r" \
 	"length == 2 and all(.[]; .params == $defaults)"
+
+# per-endpoint counters: two pings to the IPv6 endpoint only
+r0=$("$COAPCTL" -j endpoint list)
+$COAPTOOL raw ::1 5683 40000001 >/dev/null
+$COAPTOOL raw ::1 5683 40000002 >/dev/null
+r=$("$COAPCTL" -j endpoint list)
+expect "-j endpoint list: per-endpoint stats; the pings counted on [::] only" \
+	"$(jq -c -n --argjson a "$r0" --argjson b "$r" '[$a, $b]')" \
+	'(.[1] | map(select(.address == "::"))[0].stats.rx_pings) - (.[0] | map(select(.address == "::"))[0].stats.rx_pings) == 2 and
+	 (.[1] | map(select(.address == "0.0.0.0"))[0].stats.rx_pings) == (.[0] | map(select(.address == "0.0.0.0"))[0].stats.rx_pings) and
+	 (.[1][0].stats | has("rx_datagrams") and has("tx_retransmit") and has("drop_short") and (has("dedup_entries") | not))'
+r=$("$COAPCTL" endpoint list -s | awk 'p == "[::]:5683" || q == "[::]:5683" { print } { q = p; p = $0 }')
+check "endpoint list -s: a counters line with rx_pings" grep -q 'rx_pings [0-9]' <<<"$r"
+check "endpoint list with a stray argument is a usage error (exit 2)" \
+	sh -c "'$COAPCTL' endpoint list -x 2>/dev/null; test \$? = 2"
 finish

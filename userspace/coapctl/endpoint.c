@@ -14,7 +14,7 @@ static const char usage[] =
 "Usage: coapctl endpoint add ADDR[:PORT]\n"
 "       coapctl endpoint del ADDR[:PORT]\n"
 "       coapctl endpoint set ADDR[:PORT] PARAM VALUE [PARAM VALUE...]\n"
-"       coapctl [-j] endpoint list\n"
+"       coapctl [-j] endpoint list [-s]\n"
 "\n"
 "An endpoint is a UDP socket in the kernel on which the module speaks CoAP.\n"
 "The module opens 0.0.0.0:5683 and [::]:5683 when loaded (module parameters\n"
@@ -38,10 +38,13 @@ static const char usage[] =
 "\n"
 "list prints each endpoint's address (and 'adopted' when it came from a\n"
 "socket handed over by a process), then an indented line of its parameters\n"
-"as set takes them.  With -j: an array of objects with family, address,\n"
+"as set takes them; with -s (list -s) also its counters that are not zero\n"
+"(what it received, sent, retransmitted, deduplicated, timed out and\n"
+"dropped by reason; names as in 'coapctl stats').  With -j: an array of objects with family, address,\n"
 "port, scope_id (IPv6 link-local), adopted and params, an object keyed by\n"
 "the <linux/coap.h> names in their units (ack_timeout_ms,\n"
-"ack_random_factor x 1000, ...), or null when the kernel sent none.\n"
+"ack_random_factor x 1000, ...), or null when the kernel sent none, and\n"
+"stats, every counter of the endpoint by name (null when not sent).\n"
 "\n"
 "Errors: 'File exists' (already open), 'Address already in use' (another\n"
 "socket has the port), 'No such file or directory' (del, set: not open),\n"
@@ -203,6 +206,24 @@ static void show_params(const struct kcoap_params *p)
 		putchar('\n');
 }
 
+static bool show_stats;
+
+static void show_counters(const struct kcoap_endpoint *ep)
+{
+	const char *sep = "    ";
+	int i;
+
+	for (i = 1; i <= COAP_STATS_A_MAX; i++) {
+		if (!ep->stats[i] || !kcoap_stat_name(i))
+			continue;
+		printf("%s%s %llu", sep, kcoap_stat_name(i),
+		       (unsigned long long)ep->stats[i]);
+		sep = " ";
+	}
+	if (*sep == ' ')
+		putchar('\n');
+}
+
 static int show(const struct kcoap_endpoint *ep, void *arg)
 {
 	const struct sockaddr_in6 *sin6 = (const void *)&ep->addr;
@@ -218,6 +239,8 @@ static int show(const struct kcoap_endpoint *ep, void *arg)
 		printf("%s%s\n", buf, ep->adopted ? " adopted" : "");
 		if (ep->has_params)
 			show_params(&ep->params);
+		if (show_stats && ep->has_stats)
+			show_counters(ep);
 		return 0;
 	}
 	if (v6)
@@ -243,6 +266,18 @@ static int show(const struct kcoap_endpoint *ep, void *arg)
 	} else {
 		json_null(j, "params");
 	}
+	if (ep->has_stats) {
+		int i;
+
+		json_object(j, "stats");
+		/* the namespace gauges are not per endpoint */
+		for (i = 1; i < COAP_STATS_A_DEDUP_ENTRIES; i++)
+			if (kcoap_stat_name(i))
+				json_uint(j, kcoap_stat_name(i), ep->stats[i]);
+		json_end(j, '}');
+	} else {
+		json_null(j, "stats");
+	}
 	json_end(j, '}');
 	return 0;
 }
@@ -252,17 +287,21 @@ static int fetch(struct kcoap *k, struct json *j)
 	return kcoap_endpoint_list(k, show, j);
 }
 
-static int list(int argc)
+static int list(int argc, char **argv)
 {
+	if (argc && !strcmp(argv[0], "-s")) {
+		show_stats = true;
+		argc--;
+	}
 	if (argc)
-		return usage_error(usage, "endpoint list takes no arguments");
+		return usage_error(usage, "endpoint list takes only -s");
 	return ctl_list("endpoint list", fetch);
 }
 
 int cmd_endpoint(int argc, char **argv)
 {
 	if (!argc)
-		return list(0);	/* like 'ip addr': no command lists */
+		return list(0, argv);	/* like 'ip addr': no command lists */
 	if (is_help(argv[0]))
 		return help(usage);
 	if (matches(argv[0], "add"))
@@ -270,7 +309,7 @@ int cmd_endpoint(int argc, char **argv)
 	if (matches(argv[0], "del") || matches(argv[0], "delete"))
 		return change(argc - 1, argv + 1, false);
 	if (matches(argv[0], "list") || matches(argv[0], "show"))
-		return list(argc - 1);
+		return list(argc - 1, argv + 1);
 	/* after list/show: 's' stays 'show' */
 	if (matches(argv[0], "set"))
 		return set(argc - 1, argv + 1);

@@ -143,6 +143,10 @@ static int endpoint_reply(struct kcoap *k, struct nlmsghdr *nlh, void *arg)
 			ep.has_params = true;
 			parse_params(nla, &ep.params);
 			break;
+		case COAP_A_STATS:
+			ep.has_stats = true;
+			kc_parse_stats(nla, ep.stats);
+			break;
 		}
 	}
 	if (!ep.addr_len)

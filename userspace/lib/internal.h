@@ -50,6 +50,9 @@ struct kcoap {
  */
 typedef int (*kc_reply_fn)(struct kcoap *k, struct nlmsghdr *nlh, void *arg);
 
+/* stats.c: a nested COAP_A_STATS into out[COAP_STATS_A_MAX + 1] */
+void kc_parse_stats(const struct nlattr *nest, uint64_t *out);
+
 /* msg.c */
 struct nl_msg *kc_msg_new(struct kcoap *k, uint8_t cmd, int flags,
 			  size_t attr_bytes);

@@ -125,6 +125,10 @@ struct kcoap_endpoint {
 	struct kcoap_params params;	/* the endpoint's current values;
 					 * params.set tells which were
 					 * reported (0 without has_params) */
+	bool has_stats;			/* the kernel sent COAP_A_STATS */
+	/* this endpoint's counters, stats[COAP_STATS_A_x]; the gauges and
+	 * the namespace-only counters stay 0 (see COAP_CMD_ENDPOINT_GET) */
+	uint64_t stats[COAP_STATS_A_MAX + 1];
 };
 
 /*

@@ -72,11 +72,26 @@ const char *kcoap_stat_name(int attr)
 	return names[attr];
 }
 
+void kc_parse_stats(const struct nlattr *nest, uint64_t *out)
+{
+	struct nlattr *s;
+	int srem;
+
+	nla_for_each_nested(s, nest, srem) {
+		int t = nla_type(s);
+
+		/* counters newer than this header are skipped */
+		if (t > COAP_STATS_A_UNSPEC && t <= COAP_STATS_A_MAX &&
+		    nla_len(s) >= 8)
+			out[t] = nla_get_u64(s);
+	}
+}
+
 static int stats_reply(struct kcoap *k, struct nlmsghdr *nlh, void *arg)
 {
 	uint64_t *out = arg;
-	struct nlattr *nla, *s;
-	int len, rem, srem;
+	struct nlattr *nla;
+	int len, rem;
 
 	(void)k;
 	nla = kc_attrs(nlh, &len);
@@ -85,14 +100,7 @@ static int stats_reply(struct kcoap *k, struct nlmsghdr *nlh, void *arg)
 	nla_for_each_attr(nla, nla, len, rem) {
 		if (nla_type(nla) != COAP_A_STATS)
 			continue;
-		nla_for_each_nested(s, nla, srem) {
-			int t = nla_type(s);
-
-			/* counters newer than this header are skipped */
-			if (t > COAP_STATS_A_UNSPEC && t <= COAP_STATS_A_MAX &&
-			    nla_len(s) >= 8)
-				out[t] = nla_get_u64(s);
-		}
+		kc_parse_stats(nla, out);
 	}
 	return 0;
 }
