@@ -38,6 +38,7 @@ static int __net_init kcoap_net_init(struct net *net)
 	mutex_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->endpoints);
 	kcoap_requests_init(kn);
+	kcoap_block_init(kn);
 	err = kcoap_resources_init(kn);
 	if (err)
 		return err;
@@ -55,6 +56,7 @@ static void __net_exit kcoap_net_exit(struct net *net)
 	kcoap_endpoints_close_all(kn);
 	kcoap_resources_exit(kn);
 	kcoap_requests_exit(kn);
+	kcoap_block_exit(kn);
 	kcoap_stats_exit(kn);
 }
 

@@ -52,8 +52,21 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_EXCHANGE_TIMEOUT] = "exchange_timeout",
 	[COAP_STATS_A_DEDUP_EVICTED] = "dedup_evicted",
 	[COAP_STATS_A_TX_QUEUED] = "tx_queued",
+	[COAP_STATS_A_BLOCK2_SENT] = "block2_sent",
+	[COAP_STATS_A_BLOCK2_CACHE_HIT] = "block2_cache_hit",
+	[COAP_STATS_A_BLOCK2_CACHE_EVICTED] = "block2_cache_evicted",
+	[COAP_STATS_A_BLOCK2_CACHE_EXPIRED] = "block2_cache_expired",
+	[COAP_STATS_A_BLOCK1_CONTINUE] = "block1_continue",
+	[COAP_STATS_A_BLOCK1_ASSEMBLED] = "block1_assembled",
+	[COAP_STATS_A_BLOCK1_INCOMPLETE] = "block1_incomplete",
+	[COAP_STATS_A_BLOCK1_TOO_LARGE] = "block1_too_large",
+	[COAP_STATS_A_BLOCK1_BUFFERS_FULL] = "block1_buffers_full",
+	[COAP_STATS_A_BLOCK1_TIMEOUT] = "block1_timeout",
+	[COAP_STATS_A_BLOCK_BAD_OPTION] = "block_bad_option",
 	[COAP_STATS_A_DEDUP_ENTRIES] = "dedup_entries",
 	[COAP_STATS_A_EXCHANGES] = "exchanges",
+	[COAP_STATS_A_BLOCK1_BUFFERS] = "block1_buffers",
+	[COAP_STATS_A_BLOCK2_CACHED] = "block2_cached",
 };
 
 u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
@@ -68,12 +81,17 @@ u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
 
 u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 {
-	u64 dedup, pending;
+	u64 dedup, pending, b1, b2;
 
 	if (id == COAP_STATS_A_DEDUP_ENTRIES ||
 	    id == COAP_STATS_A_EXCHANGES) {
 		kcoap_requests_gauges(kn, &dedup, &pending);
 		return id == COAP_STATS_A_EXCHANGES ? pending : dedup;
+	}
+	if (id == COAP_STATS_A_BLOCK1_BUFFERS ||
+	    id == COAP_STATS_A_BLOCK2_CACHED) {
+		kcoap_block_gauges(kn, &b1, &b2);
+		return id == COAP_STATS_A_BLOCK1_BUFFERS ? b1 : b2;
 	}
 
 	return kcoap_stats_sum(kn->stats, id);
