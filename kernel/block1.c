@@ -100,7 +100,7 @@ static bool kcoap_b1_reserve(struct kcoap_b1buf *b, u32 need, u32 max)
 	if (need <= b->cap)
 		return true;
 	cap = max_t(u32, need, min_t(u32, 2 * b->cap, max));
-	p = krealloc(b->body, cap, GFP_ATOMIC);
+	p = krealloc(b->body, cap, GFP_ATOMIC | __GFP_NOWARN);
 	if (!p)
 		return false;
 	b->body = p;

@@ -215,7 +215,7 @@ static void kcoap_b2_store(struct kcoap_net *kn,
 		return;
 	for (i = 0; i < nopts; i++)
 		size += opts[i].len;
-	e = kmalloc(size, GFP_KERNEL);
+	e = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (!e)
 		return;		/* the client's next block goes to the daemon */
 	e->key = *key;
