@@ -256,6 +256,19 @@ check "a buffer and a cached answer left in flight for module unload" \
 	[ "$(stat block1_buffers)" -ge 1 -a "$(stat block2_cached)" -ge 1 ]
 check "counters balance" stats_balanced
 
+# a namespace going away with a Block1 body and a cached answer in it
+ip netns add kcb
+ip netns exec kcb ip link set lo up
+ip netns exec kcb $NL call endpoint_add addr=addr:127.0.0.1:5683 > /dev/null
+ip netns exec kcb $NL daemon --hold 5 path=/up methods=8 \; path=/big --answer 2.05:@2000 > "$tmp/ns" &
+sleep 1
+ip netns exec kcb $COAPTOOL req $H $PORT --code 0.03 --path up --opt 27=$(blk 0 1 0) --pattern 0:16 > /dev/null
+ip netns exec kcb $COAPTOOL req $H $PORT --path big > /dev/null
+r=$(ip netns exec kcb $COAPTOOL stats)
+expect "in a namespace: its own block1_buffers 1 and block2_cached 1" "$r" '.block1_buffers == 1 and .block2_cached == 1'
+wait $!
+check "  the namespace is deleted with them in flight" ip netns delete kcb
+
 kill "${pids[@]}" 2>/dev/null
 wait 2>/dev/null
 rm -rf "$tmp"

@@ -39,7 +39,9 @@
  *	and COAP_A_STATS with the counters of what this endpoint received
  *	and sent (every counter but the per-namespace gauges and the few
  *	events no endpoint owns: dedup_evicted, req_answered,
- *	req_daemon_gone, req_aborted, drop_no_endpoint).
+ *	req_daemon_gone, req_aborted, drop_no_endpoint, block1_timeout,
+ *	block2_cache_evicted, block2_cache_expired, and block2_sent and
+ *	block_bad_option for daemons' answers).
  *
  * COAP_CMD_ENDPOINT_SET [admin]
  *	COAP_A_ADDR and COAP_A_PARAMS: change some of the endpoint's
