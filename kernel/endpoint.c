@@ -224,6 +224,8 @@ static void kcoap_endpoint_destroy(struct kcoap_endpoint *ep)
 	kcoap_requests_purge(kn, NULL, NULL, ep);
 	WRITE_ONCE(ep->dead, true);
 	kcoap_observe_purge_ep(kn, ep);
+	/* after dead: the block cache checks it under its lock */
+	kcoap_block_purge_ep(kn, ep);
 	/* both wait for an RCU grace period: receivers and senders are done */
 	if (ep->adopted)
 		kcoap_endpoint_unhook(ep);

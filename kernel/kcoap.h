@@ -18,6 +18,7 @@
 #include <net/netns/generic.h>
 
 #include "block.h"
+#include "blockwise.h"
 #include "codec.h"
 #include "compat.h"
 #include "linkformat.h"
@@ -58,6 +59,15 @@ struct kcoap_net {
 	struct list_head obs_tx;		/* CON notifications in flight */
 	struct timer_list obs_timer;
 	unsigned int nobservers;
+	/* block_lock: softirq and process (_bh) context; block*.c */
+	spinlock_t block_lock;
+	DECLARE_HASHTABLE(b1_hash, 6);		/* Block1 reassembly */
+	DECLARE_HASHTABLE(b2_hash, 6);		/* large responses, by key */
+	struct list_head b1_lru;		/* by last block, oldest first */
+	struct list_head b2_lru;		/* oldest first */
+	unsigned int nb1, nb2;
+	struct timer_list block_timer;		/* expiry of both */
+	siphash_key_t block_key;		/* URI keys, generated ETags */
 	struct kcoap_stats __percpu *stats;
 };
 
@@ -163,8 +173,6 @@ struct kcoap_answer {
 void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val);
 void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num, const u8 *val,
 			    u8 len);
-void kcoap_reply_add_block(struct kcoap_reply *r, u16 num,
-			   const struct coap_block *b);
 void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n);
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		      struct kcoap_answer *a);

@@ -39,6 +39,7 @@ static int __net_init kcoap_net_init(struct net *net)
 	INIT_LIST_HEAD(&kn->endpoints);
 	kcoap_requests_init(kn);
 	kcoap_observe_init(kn);
+	kcoap_block_init(kn);
 	err = kcoap_resources_init(kn);
 	if (err)
 		return err;
@@ -57,6 +58,7 @@ static void __net_exit kcoap_net_exit(struct net *net)
 	kcoap_resources_exit(kn);
 	kcoap_requests_exit(kn);
 	kcoap_observe_exit(kn);
+	kcoap_block_exit(kn);
 	kcoap_stats_exit(kn);
 }
 

@@ -730,7 +730,14 @@ static size_t kcoap_nl_request_size(const struct coap_msg *req)
 	       nla_total_size(0) +				/* options */
 	       req->nopts * (nla_total_size(0) + nla_total_size(sizeof(u16)) +
 			     2 * nla_total_size(0)) +		/* + query */
-	       2 * req->len + 64;				/* values */
+	       2 * req->len + req->payload_len + 64;		/* values */
+}
+
+/* The kernel does block-wise transfer: the daemon sees whole bodies. */
+static bool kcoap_nl_block_opt(u16 num)
+{
+	return num == COAP_OPT_BLOCK1 || num == COAP_OPT_BLOCK2 ||
+	       num == COAP_OPT_SIZE1 || num == COAP_OPT_SIZE2;
 }
 
 static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
@@ -763,6 +770,8 @@ static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
 		return -EMSGSIZE;
 	coap_opt_iter_init(&it, req);
 	while (coap_opt_next(&it, &opt)) {
+		if (kcoap_nl_block_opt(opt.num))
+			continue;
 		o = nla_nest_start(skb, COAP_A_OPTION);
 		if (!o || nla_put_u16(skb, COAP_OPTION_A_NUM, opt.num) ||
 		    nla_put(skb, COAP_OPTION_A_VALUE, opt.len, opt.val))

@@ -173,31 +173,30 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 		.tkl = o->tkl,
 		.token = o->token,
 	};
-	struct coap_block b = { .szx = COAP_BLOCK_SZX_MAX };
-	u32 off, len;
+	/* the Block2 size the client registered with, as if asked again */
+	struct kcoap_bw bw = {
+		.b2 = o->szx >= 0,
+		.blk2.szx = o->szx >= 0 ? o->szx : 0,
+	};
 
 	if (final) {
 		out.code = final;
 		return kcoap_msg_skb(&out);
 	}
-	out.code = COAP_CODE(2, 5);
+	r.code = COAP_CODE(2, 5);
 	kcoap_reply_add_uint(&r, COAP_OPT_OBSERVE, seq);
 	if (repr->etag_len)
 		kcoap_reply_add_opaque(&r, COAP_OPT_ETAG, repr->etag,
 				       repr->etag_len);
 	kcoap_reply_add_uint(&r, COAP_OPT_CONTENT_FORMAT, repr->ct);
 	kcoap_reply_add_uint(&r, COAP_OPT_MAX_AGE, repr->max_age);
-	out.payload = repr->data;
-	out.payload_len = repr->len;
-	if (o->szx >= 0)
-		b.szx = o->szx;
+	r.payload = repr->data;
+	r.payload_len = repr->len;
 	/* RFC 7959 section 2.6: a large state goes as its first block */
-	if (repr->len > coap_block_size(b.szx) &&
-	    coap_block2_slice(repr->len, COAP_BLOCK_SZX_MAX, &b, &off, &len)) {
-		kcoap_reply_add_block(&r, COAP_OPT_BLOCK2, &b);
-		kcoap_reply_add_uint(&r, COAP_OPT_SIZE2, repr->len);
-		out.payload_len = len;
-	}
+	kcoap_block2_local(o->ep, &r, &bw, repr->etag_len);
+	out.code = r.code;
+	out.payload = r.payload;
+	out.payload_len = r.payload_len;
 	kcoap_opts_sort(r.opts, r.nopts);
 	out.opts = r.opts;
 	out.nopts = r.nopts;

@@ -123,6 +123,7 @@ struct kcoap_pending {
 	u16 resp_mid;			/* of our separate CON response */
 	u8 retries;
 	bool counted;			/* in its peer's NSTART inflight */
+	struct kcoap_bw_pending bw;	/* block-wise options of the request */
 	u32 rto_ms;
 	struct sk_buff *resp;		/* separate response, for resending */
 };
@@ -708,6 +709,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
 			   struct kcoap_resource *res,
+			   const struct kcoap_bw_pending *bw,
 			   struct kcoap_reply *reply)
 {
 	const struct kcoap_params *params = &ep->params;
@@ -731,6 +733,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	p->type = req->type;
 	p->tkl = req->tkl;
 	memcpy(p->token, req->token, req->tkl);
+	p->bw = *bw;
 	p->handle = atomic64_inc_return(&kn->next_handle);
 	p->deadline = jiffies +
 		      msecs_to_jiffies(READ_ONCE(request_timeout_ms));
@@ -804,6 +807,7 @@ int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
 		.payload_len = resp->payload_len,
 	};
 	struct kcoap_pending *p;
+	struct kcoap_bw_out bo;
 	int err = -ENOENT;
 	long size;
 
@@ -830,8 +834,15 @@ int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
 		return err;
 
 	kcoap_stat_inc(kn, REQ_ANSWERED);
-	kcoap_pending_answer(p, resp->code, resp->opts, resp->nopts,
-			     resp->payload, resp->payload_len);
+	/* RFC 7959: cut to the client's block, Block1 echoed */
+	if (kcoap_block2_response(kn, p->ep, &p->peer, &p->bw, resp, &bo)) {
+		kcoap_pending_answer(p, resp->code, resp->opts, resp->nopts,
+				     resp->payload, resp->payload_len);
+		return 0;
+	}
+	kcoap_pending_answer(p, bo.code, bo.opts, bo.nopts, bo.payload,
+			     bo.payload_len);
+	kfree(bo.opts);
 	return 0;
 }
 

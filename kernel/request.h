@@ -13,6 +13,7 @@ struct kcoap_endpoint;
 struct kcoap_net;
 struct kcoap_peer;
 struct kcoap_reply;
+struct kcoap_bw_pending;
 struct kcoap_resource;
 struct coap_msg;
 
@@ -36,6 +37,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
 			   struct kcoap_resource *res,
+			   const struct kcoap_bw_pending *bw,
 			   struct kcoap_reply *reply);
 /*
  * Softirq: a duplicate of a request that went to a daemon?  Then it has

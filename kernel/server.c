@@ -42,20 +42,6 @@ void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num, const u8 *val,
 	r->nopts++;
 }
 
-void kcoap_reply_add_block(struct kcoap_reply *r, u16 num,
-			   const struct coap_block *b)
-{
-	struct coap_opt_out *o;
-
-	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS))
-		return;
-	o = &r->opts[r->nopts];
-	o->num = num;
-	o->len = coap_block_encode(b, r->optval[r->nopts]);
-	o->val = r->optval[r->nopts];
-	r->nopts++;
-}
-
 /* Stable insertion sort: repeated options keep their order. */
 void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n)
 {
@@ -136,13 +122,38 @@ struct kcoap_req_info {
 	bool proxy;
 	int accept;		/* -1: none */
 	int observe;		/* -1: none */
-	int obs_szx;		/* Block2 SZX of a first-block request, or -1 */
-	bool later_block;	/* Block2 NUM > 0: not a registration */
 	unsigned int netags;
 	struct coap_opt etags[4];
 	unsigned int nfilters;
 	struct kcoap_filter filters[KCOAP_MAX_FILTERS];
+	struct kcoap_bw bw;
 };
+
+/* Block1, Block2, Size1, Size2 (RFC 7959 sections 2.2 and 4) */
+static void kcoap_req_scan_block(const struct coap_opt *opt,
+				 struct kcoap_bw *bw)
+{
+	switch (opt->num) {
+	case COAP_OPT_BLOCK1:
+		/* section 2.2: a malformed or repeated Block option is 4.00 */
+		bw->bad |= bw->b1 || !coap_block_decode(opt->val, opt->len,
+							 &bw->blk1);
+		bw->b1 = true;
+		break;
+	case COAP_OPT_BLOCK2:
+		bw->bad |= bw->b2 || !coap_block_decode(opt->val, opt->len,
+							 &bw->blk2);
+		bw->b2 = true;
+		break;
+	case COAP_OPT_SIZE1:
+		bw->size1_set = coap_opt_uint(opt, &bw->size1);
+		bw->bad |= !bw->size1_set;
+		break;
+	case COAP_OPT_SIZE2:
+		bw->size2 = true;
+		break;
+	}
+}
 
 static void kcoap_req_scan(const struct coap_msg *req,
 			   struct kcoap_req_info *ri)
@@ -157,13 +168,18 @@ static void kcoap_req_scan(const struct coap_msg *req,
 	ri->proxy = false;
 	ri->accept = -1;
 	ri->observe = -1;
-	ri->obs_szx = -1;
-	ri->later_block = false;
 	ri->netags = 0;
 	ri->nfilters = 0;
+	memset(&ri->bw, 0, sizeof(ri->bw));
 	coap_opt_iter_init(&it, req);
 	while (coap_opt_next(&it, &opt)) {
 		switch (opt.num) {
+		case COAP_OPT_BLOCK1:
+		case COAP_OPT_BLOCK2:
+		case COAP_OPT_SIZE1:
+		case COAP_OPT_SIZE2:
+			kcoap_req_scan_block(&opt, &ri->bw);
+			break;
 		case COAP_OPT_URI_PATH:
 			if (ri->path_len + 1 + opt.len >= COAP_PATH_MAX ||
 			    memchr(opt.val, '/', opt.len)) {
@@ -192,15 +208,6 @@ static void kcoap_req_scan(const struct coap_msg *req,
 			if (coap_opt_uint(&opt, &v))
 				ri->observe = v;
 			break;
-		case COAP_OPT_BLOCK2: {
-			struct coap_block b;
-
-			if (coap_block_decode(opt.val, opt.len, &b)) {
-				ri->obs_szx = b.szx;
-				ri->later_block = b.num > 0;
-			}
-			break;
-		}
 		case COAP_OPT_PROXY_URI:
 		case COAP_OPT_PROXY_SCHEME:
 			ri->proxy = true;
@@ -227,11 +234,15 @@ static bool kcoap_link_selected(const struct kcoap_link *l,
 	return true;
 }
 
-/* GET /.well-known/core: the registered resources as link-format. */
-static void kcoap_wellknown(struct kcoap_net *kn,
+/*
+ * GET /.well-known/core: the registered resources as link-format, up to
+ * KCOAP_WK_MAX bytes, in blocks when larger than a datagram should be.
+ */
+static void kcoap_wellknown(struct kcoap_endpoint *ep,
 			    const struct kcoap_req_info *ri,
 			    struct kcoap_reply *reply, char **buf)
 {
+	struct kcoap_net *kn = ep->kn;
 	struct kcoap_resource *r;
 	u32 len = 0, n;
 
@@ -254,13 +265,15 @@ static void kcoap_wellknown(struct kcoap_net *kn,
 			     COAP_CT_LINK_FORMAT);
 	reply->payload = *buf;
 	reply->payload_len = len;
+	kcoap_block2_local(ep, reply, &ri->bw, false);
 }
 
 /*
  * GET of a published representation, answered here.  Returns false when
  * the daemon must answer (nothing published, or another format wanted).
  */
-static bool kcoap_fast_get(struct kcoap_resource *res,
+static bool kcoap_fast_get(struct kcoap_endpoint *ep,
+			   struct kcoap_resource *res,
 			   const struct kcoap_req_info *ri,
 			   struct kcoap_reply *reply)
 {
@@ -285,6 +298,7 @@ static bool kcoap_fast_get(struct kcoap_resource *res,
 	kcoap_reply_add_uint(reply, COAP_OPT_CONTENT_FORMAT, repr->ct);
 	reply->payload = repr->data;
 	reply->payload_len = repr->len;
+	kcoap_block2_local(ep, reply, &ri->bw, repr->etag_len);
 	return true;
 }
 
@@ -302,12 +316,57 @@ static void kcoap_server_observe(struct kcoap_endpoint *ep,
 {
 	u32 seq;
 
-	if (ri->observe != 0 || ri->later_block || !res->link.obs ||
-	    COAP_CODE_CLASS(reply->code) != 2)
+	/* RFC 7959 section 2.6: only the request for the first block */
+	if (ri->observe != 0 || (ri->bw.b2 && ri->bw.blk2.num) ||
+	    !res->link.obs || COAP_CODE_CLASS(reply->code) != 2)
 		return;
 	if (!kcoap_observe_register(ep, peer, req, res, ri->accept,
-				    ri->obs_szx, &seq))
+				    ri->bw.b2 ? ri->bw.blk2.szx : -1, &seq))
 		kcoap_reply_add_uint(reply, COAP_OPT_OBSERVE, seq);
+}
+
+/*
+ * Hand the request to the resource's daemon, its Block1 body whole.
+ * False when reply holds the answer instead: 2.31 Continue or a Block1
+ * error (counted by block1.c, then req_local here) or a refusal
+ * (counted by request.c).
+ */
+static bool kcoap_server_forward(struct kcoap_endpoint *ep,
+				 const struct kcoap_peer *peer,
+				 const struct coap_msg *req,
+				 const struct kcoap_req_info *ri,
+				 struct kcoap_resource *res,
+				 struct kcoap_reply *reply)
+{
+	const struct kcoap_bw *bw = &ri->bw;
+	struct kcoap_bw_pending bwp = {
+		.method = req->code,
+		.b1 = bw->b1 && req->code != COAP_METHOD_GET,
+		.b2 = bw->b2,
+		.size2 = bw->size2,
+		.blk1 = bw->blk1,
+		.blk2 = bw->blk2,
+	};
+	struct coap_msg whole = *req;
+	u8 *body = NULL;
+	u32 body_len;
+	bool sent;
+
+	if ((bwp.b1 || bw->size1_set) &&
+	    kcoap_block1_rx(ep, peer, req, bw, reply, &body, &body_len) ==
+	    KCOAP_B1_REPLY) {
+		kcoap_ep_stat_inc(ep, REQ_LOCAL);
+		return false;
+	}
+	if (body) {
+		whole.payload = body;
+		whole.payload_len = body_len;
+	}
+	bwp.uri = kcoap_block_uri(ep->kn, req);
+	bwp.blk1.more = false;
+	sent = kcoap_request_forward(ep, peer, &whole, res, &bwp, reply);
+	kfree(body);
+	return sent;
 }
 
 void kcoap_server_request(struct kcoap_endpoint *ep,
@@ -345,9 +404,12 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 		reply.code = COAP_CODE(5, 5);	/* Proxying Not Supported */
 	} else if (ri->path_bad) {
 		reply.code = COAP_CODE(4, 4);
+	} else if (ri->bw.bad) {
+		kcoap_ep_stat_inc(ep, BLOCK_BAD_OPTION);
+		reply.code = COAP_CODE(4, 0);
 	} else if (!strcmp(ri->path, "/.well-known/core")) {
 		if (req->code == COAP_METHOD_GET)
-			kcoap_wellknown(kn, ri, &reply, &buf);
+			kcoap_wellknown(ep, ri, &reply, &buf);
 		else
 			reply.code = COAP_CODE(4, 5);
 	} else {
@@ -361,14 +423,20 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 			   !(res->methods & COAP_METHOD_BIT(req->code))) {
 			reply.code = COAP_CODE(4, 5);
 		} else if (req->code == COAP_METHOD_GET &&
-			   kcoap_fast_get(res, ri, &reply)) {
+			   kcoap_fast_get(ep, res, ri, &reply)) {
 			kcoap_ep_stat_inc(ep, REQ_FAST);
 			kcoap_server_observe(ep, peer, req, res, ri, &reply);
-		} else if (kcoap_request_forward(ep, peer, req, res, &reply)) {
+		} else if (kcoap_block2_cached(ep, peer, req, &ri->bw)) {
+			/* a further block of a daemon's large answer: sent */
+			kcoap_ep_stat_inc(ep, REQ_LOCAL);
 			rcu_read_unlock();
 			goto out;
 		} else {
-			/* refused (counted by request.c); reply is set */
+			if (kcoap_server_forward(ep, peer, req, ri, res, &reply)) {
+				rcu_read_unlock();
+				goto out;
+			}
+			/* answered here (2.31, 4.xx) or refused (5.03) */
 			goto send;
 		}
 	}

@@ -61,6 +61,19 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_DEDUP_ENTRIES] = "dedup_entries",
 	[COAP_STATS_A_EXCHANGES] = "exchanges",
 	[COAP_STATS_A_OBSERVERS] = "observers",
+	[COAP_STATS_A_BLOCK2_SENT] = "block2_sent",
+	[COAP_STATS_A_BLOCK2_CACHE_HIT] = "block2_cache_hit",
+	[COAP_STATS_A_BLOCK2_CACHE_EVICTED] = "block2_cache_evicted",
+	[COAP_STATS_A_BLOCK2_CACHE_EXPIRED] = "block2_cache_expired",
+	[COAP_STATS_A_BLOCK1_CONTINUE] = "block1_continue",
+	[COAP_STATS_A_BLOCK1_ASSEMBLED] = "block1_assembled",
+	[COAP_STATS_A_BLOCK1_INCOMPLETE] = "block1_incomplete",
+	[COAP_STATS_A_BLOCK1_TOO_LARGE] = "block1_too_large",
+	[COAP_STATS_A_BLOCK1_BUFFERS_FULL] = "block1_buffers_full",
+	[COAP_STATS_A_BLOCK1_TIMEOUT] = "block1_timeout",
+	[COAP_STATS_A_BLOCK_BAD_OPTION] = "block_bad_option",
+	[COAP_STATS_A_BLOCK1_BUFFERS] = "block1_buffers",
+	[COAP_STATS_A_BLOCK2_CACHED] = "block2_cached",
 };
 
 u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
@@ -75,7 +88,7 @@ u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
 
 u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 {
-	u64 dedup, pending;
+	u64 dedup, pending, b1, b2;
 
 	if (id == COAP_STATS_A_DEDUP_ENTRIES ||
 	    id == COAP_STATS_A_EXCHANGES) {
@@ -84,6 +97,11 @@ u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 	}
 	if (id == COAP_STATS_A_OBSERVERS)
 		return kcoap_observe_gauge(kn);
+	if (id == COAP_STATS_A_BLOCK1_BUFFERS ||
+	    id == COAP_STATS_A_BLOCK2_CACHED) {
+		kcoap_block_gauges(kn, &b1, &b2);
+		return id == COAP_STATS_A_BLOCK1_BUFFERS ? b1 : b2;
+	}
 
 	return kcoap_stats_sum(kn->stats, id);
 }

@@ -13,6 +13,15 @@ of the module's codec on purpose: it is written from RFC 7252 directly.
   coaptool.py separate HOST PORT PATH SECONDS [--rst]
                                          count separate-response copies
   coaptool.py stats                      /proc/net/coap_stats as JSON
+  coaptool.py blockget HOST PORT PATH SZX [--code C] [--late] [--sport N]
+                                         fetch PATH block by block (RFC 7959)
+  coaptool.py blockput HOST PORT PATH SZX NBYTES [--code C] [--sport N]
+                                         upload pattern(NBYTES) in Block1 blocks,
+                                         then fetch the answer's further blocks
+
+req also takes --pattern OFF:LEN (payload = pattern()[OFF:OFF+LEN]).
+Replies carry decoded "block1"/"block2" ([NUM, M, SZX]), "size1", "size2"
+and "etag" when those options are present.
 
 Replies are printed as one JSON object per line.  Exit status: 0 when a
 reply arrived (or none was expected), 1 on a timeout, 2 on bad usage.
@@ -98,6 +107,30 @@ def parse(data):
     return msg
 
 
+def pattern(n):
+    """n bytes whose every 6-byte line names its own position."""
+    return "".join("%05d\n" % k for k in range(n // 6 + 1))[:n].encode()
+
+
+def block_val(num, more, szx):
+    v = (num << 4) | (8 if more else 0) | szx
+    return v.to_bytes((v.bit_length() + 7) // 8, "big")
+
+
+def decorate(msg):
+    """Decoded block-wise options (RFC 7959) next to the raw ones."""
+    for num, hexval in msg["options"]:
+        v = int(hexval, 16) if hexval else 0
+        if num in (23, 27):
+            msg["block2" if num == 23 else "block1"] = [v >> 4, (v >> 3) & 1,
+                                                        v & 7]
+        elif num in (28, 60):
+            msg["size2" if num == 28 else "size1"] = v
+        elif num == 4:
+            msg["etag"] = hexval
+    return msg
+
+
 def family_of(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
@@ -167,6 +200,9 @@ def cmd_req(args):
             opts.append((int(num), bytes.fromhex(val)))
         elif a == "--payload":
             payload = next(it).encode()
+        elif a == "--pattern":
+            off, ln = (int(x) for x in next(it).split(":"))
+            payload = pattern(off + ln)[off:]
         elif a == "--timeout":
             timeout = float(next(it))
         elif a == "--sport":
@@ -182,7 +218,7 @@ def report(reply, mid=None):
         print(json.dumps({"reply": None}))
         return 1
     try:
-        msg = parse(reply)
+        msg = decorate(parse(reply))
     except ValueError as e:
         msg = {"malformed": str(e), "hex": reply.hex()}
     if mid is not None:
@@ -293,6 +329,109 @@ def cmd_separate(args):
     return 0
 
 
+class Client:
+    """One socket for a whole block-wise transfer (same source port)."""
+
+    def __init__(self, host, port, sport=0, timeout=3.0):
+        self.s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+        if sport:
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.s.bind(("::" if ":" in host else "0.0.0.0", sport))
+        self.s.settimeout(timeout)
+        self.dst = (host, port)
+
+    def request(self, code, opts, payload=b""):
+        mid = random.randrange(65536)
+        self.s.sendto(build(0, code, mid, os.urandom(4), opts, payload),
+                      self.dst)
+        while True:
+            d, addr = self.s.recvfrom(65535)
+            m = parse(d)
+            if m["type"] == "ACK" and m["code"] == "0.00":
+                continue            # separate response follows
+            if m["type"] == "CON":
+                self.s.sendto(bytes([0x60, 0, d[2], d[3]]), addr)
+            if m["type"] == "ACK" and m["mid"] != mid:
+                continue
+            return decorate(m), m["payload"].encode()
+
+
+def fetch_rest(cl, code, uri, first, first_raw, out):
+    """Follow Block2 from the first response; out gets blocks and body."""
+    body = first_raw
+    m = first
+    while m.get("block2") and m["block2"][1]:
+        num, _, szx = m["block2"]
+        m, raw = cl.request(code, uri + [(23, block_val(num + 1, False, szx))])
+        out["codes"].append(m["code"])
+        if "block2" not in m:
+            break
+        out["blocks"].append(m["block2"] + [len(m["payload"])])
+        out["etags"].append(m.get("etag"))
+        body += raw
+    return body
+
+
+def cmd_blockget(args):
+    host, port, path, szx = args[0], int(args[1]), args[2], int(args[3])
+    code, late, sport = 1, "--late" in args, 0
+    if "--code" in args:
+        code = parse_code(args[args.index("--code") + 1])
+    if "--sport" in args:
+        sport = int(args[args.index("--sport") + 1])
+    cl = Client(host, port, sport)
+    uri = [(11, p.encode()) for p in path.split("/") if p]
+    opts = uri if late else uri + [(23, block_val(0, False, szx))]
+    m, raw = cl.request(code, opts)
+    out = {"codes": [m["code"]], "first": m, "blocks": [], "etags": []}
+    if "block2" in m:
+        out["blocks"].append(m["block2"] + [len(m["payload"])])
+        out["etags"].append(m.get("etag"))
+    body = fetch_rest(cl, code, uri, m, raw, out)
+    out["len"] = len(body)
+    out["body"] = body.decode("utf-8", "replace")
+    print(json.dumps(out))
+    return 0
+
+
+def cmd_blockput(args):
+    host, port, path = args[0], int(args[1]), args[2]
+    szx, n = int(args[3]), int(args[4])
+    code, sport = 3, 0
+    if "--code" in args:
+        code = parse_code(args[args.index("--code") + 1])
+    if "--sport" in args:
+        sport = int(args[args.index("--sport") + 1])
+    cl = Client(host, port, sport)
+    uri = [(11, p.encode()) for p in path.split("/") if p]
+    data = pattern(n)
+    out = {"sent": [], "codes": [], "block1": [], "blocks": [], "etags": []}
+    off = 0
+    while True:
+        size = 16 << szx
+        chunk = data[off:off + size]
+        more = off + size < n
+        num = off // size
+        out["sent"].append([num, int(more), szx, len(chunk)])
+        m, raw = cl.request(code, uri + [(27, block_val(num, more, szx))],
+                            chunk)
+        out["codes"].append(m["code"])
+        out["block1"].append(m.get("block1"))
+        if not more or m["code"] != "2.31":
+            break
+        off += len(chunk)
+        szx = min(szx, m["block1"][2]) if m.get("block1") else szx
+    out["final"] = m
+    if "block2" in m:
+        out["blocks"].append(m["block2"] + [len(m["payload"])])
+        out["etags"].append(m.get("etag"))
+    body = fetch_rest(cl, code, uri, m, raw, out)
+    out["len"] = len(body)
+    out["body"] = body.decode("utf-8", "replace")
+    print(json.dumps(out))
+    return 0
+
+
 def read_stats():
     stats = {}
     with open("/proc/net/coap_stats") as f:
@@ -316,6 +455,10 @@ def main():
         return cmd_fuzz(args)
     if cmd == "separate":
         return cmd_separate(args)
+    if cmd == "blockget":
+        return cmd_blockget(args)
+    if cmd == "blockput":
+        return cmd_blockput(args)
     if cmd == "stats":
         print(json.dumps(read_stats()))
         return 0

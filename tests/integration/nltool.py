@@ -94,6 +94,11 @@ def encode(name, value):
     if re.fullmatch(r"attr\d+", name):     # a raw attribute type
         return attr(int(name[4:]), bytes.fromhex(value[4:]))
     t = ATTR[name]
+    if name == "options" and isinstance(value, list):
+        # nested COAP_A_OPTION (1) entries: COAP_OPTION_A_NUM, _VALUE
+        return attr(t | NLA_F_NESTED, b"".join(
+            attr(1 | NLA_F_NESTED, attr(1, struct.pack("H", n)) + attr(2, v))
+            for n, v in value))
     if isinstance(value, bytes):
         return attr(t, value)
     if value == "flag":
@@ -273,6 +278,11 @@ class Genl:
                     yield decode(parse_attrs(body[4:]))
 
 
+def pattern(n):
+    """coaptool.py's pattern: n bytes, each 6-byte line its position."""
+    return "".join("%05d\n" % k for k in range(n // 6 + 1))[:n].encode()
+
+
 def kv(args):
     out = []
     for a in args:
@@ -283,6 +293,9 @@ def kv(args):
 
 def cmd_daemon(g, args):
     """daemon [--hold S] [--answer CODE[:PAYLOAD]] [--ignore] [--max N]
+              (PAYLOAD @N: N bytes of coaptool's pattern)
+              [--option NUM=TEXT] (added to each answer)
+              [--publish-etag PATH=HEX] (publish with this ETag)
               [--delay S] (answer each request S seconds late)
               [--publish PATH=TEXT] resource_add-attrs... (';' separates)
 
@@ -290,7 +303,7 @@ def cmd_daemon(g, args):
     request (or ignores it with --ignore) and prints it as JSON.
     """
     hold, answer, ignore, maxn, delay = 5.0, "2.05:hello", False, None, 0.0
-    publishes, groups, cur = [], [], []
+    publishes, groups, cur, ropts, etags = [], [], [], [], {}
     it = iter(args)
     for a in it:
         if a == "--hold":
@@ -305,6 +318,12 @@ def cmd_daemon(g, args):
             maxn = int(next(it))
         elif a == "--publish":
             publishes.append(next(it))
+        elif a == "--publish-etag":
+            path, _, hx = next(it).partition("=")
+            etags[path] = bytes.fromhex(hx)
+        elif a == "--option":
+            num, _, text = next(it).partition("=")
+            ropts.append((int(num), text.encode()))
         elif a == ";":
             groups.append(cur)
             cur = []
@@ -319,7 +338,11 @@ def cmd_daemon(g, args):
             return 1
     for p in publishes:
         path, _, text = p.partition("=")
-        err, msg, _ = g.call("publish", [("path", path), ("payload", text.encode())])
+        body = pattern(int(text[1:])) if text.startswith("@") else text.encode()
+        attrs = [("path", path), ("payload", body)]
+        if path in etags:
+            attrs.append(("etag", etags[path]))
+        err, msg, _ = g.call("publish", attrs)
         if err:
             print(json.dumps({"errno": err, "msg": msg}), flush=True)
             return 1
@@ -335,7 +358,10 @@ def cmd_daemon(g, args):
         if not ignore:
             attrs = [("handle", req["handle"]), ("code", (int(c) << 5) | int(d))]
             if payload:
-                attrs.append(("payload", payload.encode()))
+                attrs.append(("payload", pattern(int(payload[1:]))
+                              if payload.startswith("@") else payload.encode()))
+            if ropts:
+                attrs.append(("options", ropts))
             err, msg, _ = g.call("response", attrs)
             if err:
                 print(json.dumps({"respond_errno": err, "msg": msg}), flush=True)

@@ -58,6 +58,19 @@ static const char *const names[] = {
 	S(DEDUP_ENTRIES, "dedup_entries"),
 	S(EXCHANGES, "exchanges"),
 	S(OBSERVERS, "observers"),
+	S(BLOCK2_SENT, "block2_sent"),
+	S(BLOCK2_CACHE_HIT, "block2_cache_hit"),
+	S(BLOCK2_CACHE_EVICTED, "block2_cache_evicted"),
+	S(BLOCK2_CACHE_EXPIRED, "block2_cache_expired"),
+	S(BLOCK1_CONTINUE, "block1_continue"),
+	S(BLOCK1_ASSEMBLED, "block1_assembled"),
+	S(BLOCK1_INCOMPLETE, "block1_incomplete"),
+	S(BLOCK1_TOO_LARGE, "block1_too_large"),
+	S(BLOCK1_BUFFERS_FULL, "block1_buffers_full"),
+	S(BLOCK1_TIMEOUT, "block1_timeout"),
+	S(BLOCK_BAD_OPTION, "block_bad_option"),
+	S(BLOCK1_BUFFERS, "block1_buffers"),
+	S(BLOCK2_CACHED, "block2_cached"),
 };
 #undef S
 

@@ -39,7 +39,9 @@
  *	and COAP_A_STATS with the counters of what this endpoint received
  *	and sent (every counter but the per-namespace gauges and the few
  *	events no endpoint owns: dedup_evicted, req_answered,
- *	req_daemon_gone, req_aborted, drop_no_endpoint).
+ *	req_daemon_gone, req_aborted, drop_no_endpoint, block1_timeout,
+ *	block2_cache_evicted, block2_cache_expired, and block2_sent and
+ *	block_bad_option for daemons' answers).
  *
  * COAP_CMD_ENDPOINT_SET [admin]
  *	COAP_A_ADDR and COAP_A_PARAMS: change some of the endpoint's
@@ -95,6 +97,8 @@
  *	itself: 2.05 with Content-Format, Max-Age, ETag and the payload, or
  *	2.03 Valid when the request's ETag matches.  A GET whose Accept
  *	differs from the published Content-Format goes to the daemon.
+ *	Representations larger than 1024 bytes, or than the block the
+ *	client asks for, are served block-wise (see Block-wise transfer).
  *
  * COAP_CMD_REQUEST (kernel to daemon, unicast to the owner's socket)
  *	A request the kernel could not answer by itself:
@@ -109,7 +113,10 @@
  *	  COAP_A_ACCEPT		NLA_U16 if the request has one
  *	  COAP_A_OPTIONS	nested COAP_A_OPTION, every option of the
  *				request in order (Uri-Path/Query included)
- *	  COAP_A_PAYLOAD	if the request has one
+ *	  COAP_A_PAYLOAD	if the request has one; a body sent in
+ *				Block1 blocks arrives here whole, once
+ *	The block-wise options (Block1, Block2, Size1, Size2) are not
+ *	passed on: the kernel does block-wise transfer for the daemon.
  *	A daemon that does not answer within the request timeout (module
  *	parameter request_timeout_ms) has the kernel answer 5.03.  At most
  *	the per-daemon queue limit (module parameter max_pending) requests
@@ -128,7 +135,9 @@
  *	  COAP_A_PAYLOAD	optional
  *	ENOENT when the handle is unknown or already answered (timed out),
  *	EPERM when the request was delivered to another socket, EMSGSIZE
- *	when the response would not fit in a datagram.
+ *	when the response would not fit in a datagram.  A payload larger
+ *	than 1024 bytes, or than the block the client asked for, goes out
+ *	block-wise; a response that carries Block2 itself is sent as it is.
  *
  * COAP_CMD_STATS_GET
  *	Reply: COAP_A_STATS, nested, one NLA_U64 per enum coap_stats_attr.
@@ -198,8 +207,50 @@
  * At most NSTART such CONs are outstanding to one peer; the rest wait in
  * order (tx_queued) and go as earlier ones end (section 4.7).
  *
+ * Block-wise transfer (RFC 7959)
+ * ==============================
+ *
+ * Block2: a representation the kernel serves (published, or
+ * /.well-known/core up to 8 KiB) or a daemon's answer goes out in blocks
+ * when the request carries Block2 (early negotiation: that block, in at
+ * most 2^(block_szx+4) bytes; a larger SZX is answered with ours, section
+ * 2.4) or when it is larger than 1024 bytes (late negotiation: block 0,
+ * SZX block_szx, M=1).  The first block carries Size2, so does any block
+ * of a request with Size2; every block carries the ETag (the published or
+ * daemon's one, else a hash of the content).  A block past the end gets
+ * 4.02, SZX 7, a Block option longer than 3 bytes or a repeated one 4.00
+ * (block_bad_option).  Each block sent moves block2_sent.  A daemon's
+ * answer larger than one block is kept whole, keyed by endpoint, client
+ * address and port, method and request URI, so that the client's requests
+ * for the further blocks are answered without the daemon
+ * (block2_cache_hit); at most block2_cache_max such answers per namespace
+ * (at the bound the oldest goes: block2_cache_evicted), each for
+ * block_timeout_ms (block2_cache_expired; 0: the endpoint's
+ * EXCHANGE_LIFETIME).  After that the request goes to the daemon again.
+ *
+ * Block1: the blocks of a request body (any method but GET) are collected
+ * by the kernel under the same key; each but the last is answered 2.31
+ * Continue with Block1 (NUM echoed, M=1, SZX the smaller of the client's
+ * and block_szx: block1_continue).  The last block (M=0) sends the whole
+ * request to the daemon once (block1_assembled), and its answer carries
+ * Block1 (last NUM, M=0).  A block that does not start where the body
+ * received so far ends gets 4.08 and the body is dropped
+ * (block1_incomplete); block 0 starts a body afresh, and the last block
+ * received again is answered 2.31 again without being appended.  A
+ * non-final block that is not exactly 2^(SZX+4) bytes gets 4.00.  A body
+ * beyond block1_max_body bytes, or a Size1 announcing one, gets 4.13 with
+ * Size1 = block1_max_body (block1_too_large).  At most block1_max_buffers
+ * bodies are collected per namespace; beyond, 5.03 with Max-Age
+ * COAP_BUSY_MAX_AGE (block1_buffers_full).  A body with no block for
+ * block_timeout_ms is dropped (block1_timeout).  All of these are module
+ * parameters, writable at run time.  Buffers and cached answers go when
+ * their endpoint closes and when the namespace goes.  Timeouts, expiry
+ * and eviction are counted for the namespace only.
+ *
  * dedup_entries, exchanges and observers are gauges: the records, open
- * exchanges and observers that exist now.  The same counters are in /proc/net/coap_stats as
+ * exchanges and observers that exist now; block1_buffers and block2_cached
+ * the Block1 bodies being collected and the answers cached for their
+ * further blocks.  The same counters are in /proc/net/coap_stats as
  * "name value" lines.
  */
 #ifndef _UAPI_LINUX_COAP_H
@@ -410,10 +461,24 @@ enum coap_stats_attr {
 	COAP_STATS_A_OBS_RESET,
 	COAP_STATS_A_OBS_TIMEOUT,
 	COAP_STATS_A_OBS_NOTIFICATIONS,
+	/* block-wise transfer (RFC 7959, see the Block-wise section) */
+	COAP_STATS_A_BLOCK2_SENT,
+	COAP_STATS_A_BLOCK2_CACHE_HIT,
+	COAP_STATS_A_BLOCK2_CACHE_EVICTED,
+	COAP_STATS_A_BLOCK2_CACHE_EXPIRED,
+	COAP_STATS_A_BLOCK1_CONTINUE,
+	COAP_STATS_A_BLOCK1_ASSEMBLED,
+	COAP_STATS_A_BLOCK1_INCOMPLETE,
+	COAP_STATS_A_BLOCK1_TOO_LARGE,
+	COAP_STATS_A_BLOCK1_BUFFERS_FULL,
+	COAP_STATS_A_BLOCK1_TIMEOUT,
+	COAP_STATS_A_BLOCK_BAD_OPTION,
 	/* gauges: what exists now, not event counts */
 	COAP_STATS_A_DEDUP_ENTRIES,
 	COAP_STATS_A_EXCHANGES,
 	COAP_STATS_A_OBSERVERS,
+	COAP_STATS_A_BLOCK1_BUFFERS,
+	COAP_STATS_A_BLOCK2_CACHED,
 	__COAP_STATS_A_MAX
 };
 
