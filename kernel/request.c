@@ -117,6 +117,7 @@ struct kcoap_pending {
 	u8 state;
 	bool acked;			/* empty ACK sent */
 	u8 type;
+	u8 code;			/* the request's method */
 	u8 tkl;
 	u8 token[COAP_MAX_TKL];
 	u16 mid;
@@ -617,6 +618,21 @@ static void kcoap_pending_answer(struct kcoap_pending *p, u8 code,
 		kcoap_pending_put(p);
 }
 
+/* The request's identity (type, code, MID, token) for the tracepoint. */
+static void kcoap_trace_daemon_timeout(const struct kcoap_pending *p)
+{
+	u8 hdr[COAP_HDR_LEN + COAP_MAX_TKL];
+
+	if (!trace_coap_daemon_timeout_enabled())
+		return;
+	hdr[0] = (COAP_VERSION << 6) | (p->type << 4) | p->tkl;
+	hdr[1] = p->code;
+	hdr[2] = p->mid >> 8;
+	hdr[3] = p->mid;
+	memcpy(hdr + COAP_HDR_LEN, p->token, p->tkl);
+	trace_coap_daemon_timeout(&p->peer, hdr, COAP_HDR_LEN + p->tkl);
+}
+
 /* Timer: the empty ACK, the daemon's deadline, or a retransmission. */
 static void kcoap_pending_timer(struct timer_list *t)
 {
@@ -633,6 +649,7 @@ static void kcoap_pending_timer(struct timer_list *t)
 		if (!time_before(jiffies, p->deadline)) {
 			kcoap_pending_unhash(p);
 			kcoap_ep_stat_inc(p->ep, REQ_TIMEOUT);
+			kcoap_trace_daemon_timeout(p);
 			timeout = true;
 		} else {
 			if (p->type == COAP_TYPE_CON && !p->acked) {
@@ -731,6 +748,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	p->peer = *peer;
 	p->mid = req->mid;
 	p->type = req->type;
+	p->code = req->code;
 	p->tkl = req->tkl;
 	memcpy(p->token, req->token, req->tkl);
 	p->bw = *bw;

@@ -65,6 +65,10 @@ DEFINE_EVENT(coap_msg, coap_duplicate,
 DEFINE_EVENT(coap_msg, coap_timeout,
 	TP_PROTO(const struct kcoap_peer *peer, const u8 *msg, u32 len),
 	TP_ARGS(peer, msg, len));
+/* a daemon did not answer in time: msg is the request's header and token */
+DEFINE_EVENT(coap_msg, coap_daemon_timeout,
+	TP_PROTO(const struct kcoap_peer *peer, const u8 *msg, u32 len),
+	TP_ARGS(peer, msg, len));
 
 #endif /* _KCOAP_TRACE_H */
 

@@ -4,7 +4,7 @@
 NL="python3 $TOP/tests/integration/nltool.py"
 T=/sys/kernel/debug/tracing
 [ -d $T/events ] || mount -t tracefs tracefs $T 2>/dev/null
-for e in coap_rx coap_tx coap_retransmit coap_duplicate coap_timeout; do
+for e in coap_rx coap_tx coap_retransmit coap_duplicate coap_timeout coap_daemon_timeout; do
 	check "event $e exists" test -d $T/events/coap/$e
 done
 echo 1 > $T/events/coap/enable
@@ -32,6 +32,21 @@ check "coap_tx of the empty ACK" grep -qE 'coap_tx: .* type=ACK code=0\.00 mid=7
 check "coap_tx of the separate CON 2.05" grep -qE 'coap_tx: .* type=CON code=2\.05 .* token=c0ffee' <<<"$tr"
 check "coap_retransmit of the unacknowledged separate response" grep -qE 'coap_retransmit: peer=\[::1\]:[0-9]+ type=CON code=2\.05' <<<"$tr"
 check "coap_timeout when MAX_RETRANSMIT ran out" grep -qE 'coap_timeout: peer=\[::1\]:[0-9]+ type=CON code=2\.05' <<<"$tr"
+kill $d
+wait $d 2>/dev/null
+
+# a daemon that never answers: coap_daemon_timeout names the request
+echo 300 >/sys/module/coap/parameters/request_timeout_ms
+$NL daemon --hold 5 --ignore path=/slow methods=4 > /tmp/trace-daemon2.out &
+d=$!
+sleep 1
+echo > $T/trace
+r=$($COAPTOOL req 127.0.0.1 $PORT --code 0.02 --path slow --token beef --mid 4242 --timeout 3)
+tr=$(cat $T/trace)
+expect "the client got 5.03 after request_timeout_ms" "$r" '.code == "5.03" and .token == "beef"'
+check "coap_daemon_timeout: the POST's peer, type, code, MID and token" \
+	grep -qE 'coap_daemon_timeout: peer=127\.0\.0\.1:[0-9]+ type=CON code=0\.02 mid=4242 token=beef len=6' <<<"$tr"
+echo 5000 >/sys/module/coap/parameters/request_timeout_ms
 echo 0 > $T/events/coap/enable
 kill $d
 wait $d 2>/dev/null

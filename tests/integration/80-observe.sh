@@ -210,6 +210,32 @@ check "TD_COAP_OBS_07: CON 4.04 without Observe, same token, then nothing" \
 check "the owner learnt /obs-ct has no observer left" \
 	grep -q '"path": "/obs-ct", "observers": 0' "$W/daemon.out"
 
+# ---- TD_COAP_OBS_13 / 14: large states go as their first Block2 block ----
+big() { printf '%s%0*d' "$1" "$2" 0; }	# big TAG N: TAG then N zeros
+d resource_add path=/obs-large observable=flag notify_con=1 methods=2
+pub /obs-large "$(big A 1500)"
+$OBS $H $PORT obs-large --fetch-rest --seconds 4 --count 3 --ready "$W/r14" >"$W/o14" &
+o14=$!
+wait_file "$W/r14"
+pub /obs-large "$(big B 2000)"
+sleep 0.5
+pub /obs-large small
+sleep 0.5
+pub /obs-large "$(big C 1100)"
+wait $o14
+# Block2 option 23: value 0x0e is NUM 0, M 1, SZX 6 (1024 bytes)
+check "TD_COAP_OBS_13: response ACK 2.05 with Observe, Block2 0/M/1024, Size2 1501, 1024 bytes" \
+	test "$(j "$W/o14" '.[0] | .type == "ACK" and .observe != null and (.options | map(select(.[0] == 23 or .[0] == 28)) == [[23, "0e"], [28, "05dd"]]) and (.payload | length) == 1024')" = true
+check "TD_COAP_OBS_13: the client fetched the rest of the registration's state" \
+	test "$(j "$W/o14" '.[0].body | startswith("A") and length == 1501')" = true
+check "TD_COAP_OBS_13: a large notification is CON with Block2 0/M/1024, and the rest can be fetched" \
+	test "$(j "$W/o14" '[.[] | select(.ev == "notification")][0] | .type == "CON" and (.options | map(select(.[0] == 23))) == [[23, "0e"]] and (.body | startswith("B") and length == 2001)')" = true
+check "TD_COAP_OBS_14: a small state in between comes whole, without Block2" \
+	test "$(j "$W/o14" '[.[] | select(.ev == "notification")][1] | .payload == "small" and (.options | map(.[0]) | index(23) == null)')" = true
+check "TD_COAP_OBS_14: then large again, in blocks, Observe still increasing" \
+	test "$(j "$W/o14" '[.[] | select(.ev == "notification")] as $n | $n[2].body == "C" + ("0" * 1100) and $n[0].observe < $n[1].observe and $n[1].observe < $n[2].observe')" = true
+[ "$T_FAIL" = 0 ] || sed 's/^/# o14: /' "$W/o14" | cut -c1-300
+
 # ---- not observable, or not registered: plain answers ----
 r=$($COAPTOOL req $H $PORT --path plain --opt 6=)
 expect "GET Observe 0 on a resource without obs: 2.05 without Observe" "$r" \

@@ -164,6 +164,8 @@ def observe(args):
         if not got_response and m["token"] == token.hex():
             m["ev"] = "response"
             got_response = True
+            if rest:
+                m["body"] = fetch_rest(host, port, path, m)
             if m["type"] == "CON":
                 ack(s, addr, m["mid"])
             if ready:
