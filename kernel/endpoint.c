@@ -80,6 +80,26 @@ static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
 	kfree(ep);
 }
 
+/* The endpoint of a CoAP socket (sock.c): not listed, not closed here. */
+int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
+			     struct socket *sock)
+{
+	ep->stats = alloc_percpu(struct kcoap_stats);
+	if (!ep->stats)
+		return -ENOMEM;
+	ep->kn = kn;
+	ep->sock = sock;
+	INIT_LIST_HEAD(&ep->node);
+	kcoap_params_default(&ep->params);
+	atomic_set(&ep->next_mid, get_random_u32());
+	return 0;
+}
+
+void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep)
+{
+	free_percpu(ep->stats);
+}
+
 static void kcoap_endpoint_hook(struct kcoap_endpoint *ep)
 {
 	struct udp_tunnel_sock_cfg tcfg = {

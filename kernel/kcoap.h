@@ -141,8 +141,21 @@ int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
 			    __be16 port, struct sockaddr_storage *ss);
 
+int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
+			     struct socket *sock);
+void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep);
+
+/* sock.c: CoAP sockets */
+int kcoap_sock_init_module(void);
+void kcoap_sock_exit_module(void);
+
 /* rx.c: encap_rcv of every endpoint socket (softirq) */
 int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb);
+bool kcoap_rx_message(struct kcoap_endpoint *ep, struct sk_buff *skb,
+		      struct kcoap_peer *peer, struct coap_msg *msg);
+void kcoap_rx_orphan(struct sock *sk, struct sk_buff *skb);
+void kcoap_send_empty(struct kcoap_endpoint *ep,
+		      const struct kcoap_peer *peer, u8 type, u16 mid);
 
 /* server.c: answering requests */
 #define KCOAP_REPLY_MAX_OPTS	6

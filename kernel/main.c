@@ -141,6 +141,11 @@ static int __init kcoap_init(void)
 	err = kcoap_netlink_init();
 	if (err)
 		goto fail;
+	err = kcoap_sock_init_module();
+	if (err) {
+		kcoap_netlink_exit();
+		goto fail;
+	}
 	return 0;
 fail:
 	unregister_pernet_subsys(&kcoap_net_ops);
@@ -150,6 +155,7 @@ fail:
 
 static void __exit kcoap_exit(void)
 {
+	kcoap_sock_exit_module();
 	kcoap_netlink_exit();
 	unregister_pernet_subsys(&kcoap_net_ops);
 	kcoap_requests_module_exit();

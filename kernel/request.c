@@ -124,6 +124,7 @@ struct kcoap_pending {
 	u16 resp_mid;			/* of our separate CON response */
 	u8 retries;
 	bool counted;			/* in its peer's NSTART inflight */
+	bool sep_non;			/* a late answer to a CON goes as NON */
 	struct kcoap_bw_pending bw;	/* block-wise options of the request */
 	u32 rto_ms;
 	struct sk_buff *resp;		/* separate response, for resending */
@@ -542,7 +543,7 @@ static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 		/* in time: piggybacked on the ACK (section 5.2.1) */
 		out->type = COAP_TYPE_ACK;
 		out->mid = p->mid;
-	} else if (p->type == COAP_TYPE_CON) {
+	} else if (p->type == COAP_TYPE_CON && !p->sep_non) {
 		/* separate response, confirmable like its request (5.2.2) */
 		out->type = COAP_TYPE_CON;
 		out->mid = (u16)atomic_inc_return(&p->ep->next_mid);
@@ -722,6 +723,76 @@ bool kcoap_request_ack(struct kcoap_endpoint *ep,
 	return true;
 }
 
+/* A new exchange for req, to be answered by d (a daemon or a socket). */
+static struct kcoap_pending *kcoap_pending_new(struct kcoap_endpoint *ep,
+					       const struct kcoap_peer *peer,
+					       const struct coap_msg *req,
+					       struct kcoap_daemon *d)
+{
+	struct kcoap_pending *p = kzalloc(sizeof(*p), GFP_ATOMIC);
+
+	if (!p)
+		return NULL;
+	refcount_set(&p->ref, 1);
+	p->kn = ep->kn;
+	p->ep = ep;
+	p->owner = d;
+	p->peer = *peer;
+	p->mid = req->mid;
+	p->type = req->type;
+	p->code = req->code;
+	p->tkl = req->tkl;
+	memcpy(p->token, req->token, req->tkl);
+	p->handle = atomic64_inc_return(&ep->kn->next_handle);
+	p->deadline = jiffies +
+		      msecs_to_jiffies(READ_ONCE(request_timeout_ms));
+	timer_setup(&p->timer, kcoap_pending_timer, 0);
+	return p;
+}
+
+/*
+ * pending_lock held: admit p (its owner's queue bound, a dedup record) and
+ * hash it.  -ENOSPC at a bound, -ECONNREFUSED when the owner is going.
+ */
+static int kcoap_pending_open(struct kcoap_pending *p,
+			      const struct coap_msg *req)
+{
+	struct kcoap_daemon *d = p->owner;
+	struct kcoap_net *kn = p->kn;
+
+	if (d->npending >= READ_ONCE(max_pending))
+		return -ENOSPC;
+	if (d->dead)
+		return -ECONNREFUSED;
+	p->dd = kcoap_dedup_add(kn, &p->ep->params, &p->peer, req);
+	if (!p->dd)
+		return -ENOSPC;
+	p->dd->pending = p;
+	hash_add(kn->pend_handle, &p->hnode, p->handle);
+	d->npending++;
+	kn->npending++;
+	return 0;
+}
+
+/* pending_lock held: the empty ACK (CON) or the deadline, whichever first. */
+static void kcoap_pending_start(struct kcoap_pending *p)
+{
+	unsigned long ack = jiffies +
+		msecs_to_jiffies(READ_ONCE(p->ep->params.ack_delay_ms));
+
+	kcoap_pending_arm(p, p->type == COAP_TYPE_CON &&
+			  time_before(ack, p->deadline) ? ack : p->deadline);
+}
+
+/* 5.03 with Max-Age: try again shortly (a queue or the records are full). */
+static void kcoap_reply_busy(struct kcoap_endpoint *ep,
+			     struct kcoap_reply *reply)
+{
+	kcoap_ep_stat_inc(ep, REQ_QUEUE_FULL);
+	reply->code = COAP_CODE(5, 3);
+	kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE, COAP_BUSY_MAX_AGE);
+}
+
 bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
@@ -729,64 +800,31 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   const struct kcoap_bw_pending *bw,
 			   struct kcoap_reply *reply)
 {
-	const struct kcoap_params *params = &ep->params;
 	struct kcoap_daemon *d = res->owner;
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_pending *p;
 	struct sk_buff *msg;
-	unsigned long ack;
 	int err;
 
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	p = kcoap_pending_new(ep, peer, req, d);
 	if (!p)
 		goto fail;
-	refcount_set(&p->ref, 1);
-	p->kn = kn;
-	p->ep = ep;
-	p->owner = d;
 	p->res = res;
-	p->peer = *peer;
-	p->mid = req->mid;
-	p->type = req->type;
-	p->code = req->code;
-	p->tkl = req->tkl;
-	memcpy(p->token, req->token, req->tkl);
 	p->bw = *bw;
-	p->handle = atomic64_inc_return(&kn->next_handle);
-	p->deadline = jiffies +
-		      msecs_to_jiffies(READ_ONCE(request_timeout_ms));
-	timer_setup(&p->timer, kcoap_pending_timer, 0);
-
 	msg = kcoap_nl_request_msg(kn, p->handle, ep, peer, req, res);
 	if (!msg)
 		goto fail;
 
 	spin_lock(&kn->pending_lock);
-	/* -ENOSPC: the daemon's queue, or every dedup record, is full */
-	if (d->npending >= READ_ONCE(max_pending))
-		err = -ENOSPC;
-	else
-		err = d->dead ? -ECONNREFUSED : 0;
-	if (!err) {
-		p->dd = kcoap_dedup_add(kn, params, peer, req);
-		if (!p->dd)
-			err = -ENOSPC;
-	}
+	err = kcoap_pending_open(p, req);
 	if (err == -ENOSPC) {
 		spin_unlock(&kn->pending_lock);
 		nlmsg_free(msg);
 		kfree(p);
-		kcoap_ep_stat_inc(ep, REQ_QUEUE_FULL);
-		reply->code = COAP_CODE(5, 3);
-		kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE,
-				     COAP_BUSY_MAX_AGE);
+		kcoap_reply_busy(ep, reply);
 		return false;
 	}
 	if (!err) {
-		p->dd->pending = p;
-		hash_add(kn->pend_handle, &p->hnode, p->handle);
-		d->npending++;
-		kn->npending++;
 		/* never sleeps: the message is queued or refused at once */
 		err = kcoap_nl_unicast(kn, msg, d->portid);
 		msg = NULL;
@@ -795,10 +833,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			kcoap_pending_unhash(p);
 			kcoap_dedup_free(kn, p->dd);	/* clears p->dd */
 		} else {
-			ack = jiffies + msecs_to_jiffies(READ_ONCE(params->ack_delay_ms));
-			kcoap_pending_arm(p, p->type == COAP_TYPE_CON &&
-					  time_before(ack, p->deadline) ?
-					  ack : p->deadline);
+			kcoap_pending_start(p);
 		}
 	}
 	spin_unlock(&kn->pending_lock);
@@ -812,6 +847,82 @@ fail:
 	kcoap_ep_stat_inc(ep, REQ_DELIVER_FAILED);
 	reply->code = COAP_CODE(5, 3);
 	return false;
+}
+
+bool kcoap_request_to_app(struct kcoap_endpoint *ep,
+			  const struct kcoap_peer *peer,
+			  const struct coap_msg *req, struct kcoap_daemon *app,
+			  bool sep_non, struct kcoap_reply *reply)
+{
+	struct kcoap_net *kn = ep->kn;
+	struct kcoap_pending *p;
+	int err;
+
+	p = kcoap_pending_new(ep, peer, req, app);
+	if (!p) {
+		kcoap_ep_stat_inc(ep, REQ_DELIVER_FAILED);
+		reply->code = COAP_CODE(5, 3);
+		return false;
+	}
+	p->sep_non = sep_non;
+	spin_lock(&kn->pending_lock);
+	err = kcoap_pending_open(p, req);
+	if (!err)
+		kcoap_pending_start(p);
+	spin_unlock(&kn->pending_lock);
+	if (!err) {
+		kcoap_ep_stat_inc(ep, REQ_FORWARDED);
+		return true;
+	}
+	kfree(p);
+	if (err == -ENOSPC) {
+		kcoap_reply_busy(ep, reply);
+	} else {
+		kcoap_ep_stat_inc(ep, REQ_DELIVER_FAILED);
+		reply->code = COAP_CODE(5, 3);
+	}
+	return false;
+}
+
+int kcoap_request_respond_app(struct kcoap_endpoint *ep,
+			      struct kcoap_daemon *app,
+			      const struct kcoap_peer *peer, const u8 *token,
+			      u8 tkl, struct kcoap_response *resp)
+{
+	struct coap_msg_out out = {
+		.code = resp->code,
+		.tkl = COAP_MAX_TKL,
+		.opts = resp->opts,
+		.nopts = resp->nopts,
+		.payload_len = resp->payload_len,
+	};
+	struct kcoap_net *kn = ep->kn;
+	struct kcoap_pending *p;
+	int bkt, err = -ENOENT;
+	long size;
+
+	kcoap_opts_sort(resp->opts, resp->nopts);
+	size = coap_msg_size(&out);
+	if (size < 0 || size > KCOAP_MAX_DATAGRAM)
+		return -EMSGSIZE;
+	spin_lock_bh(&kn->pending_lock);
+	/* by token and peer (section 5.3.2); a socket has few open at once */
+	hash_for_each(kn->pend_handle, bkt, p, hnode) {
+		if (p->owner == app && p->tkl == tkl &&
+		    !memcmp(p->token, token, tkl) &&
+		    kcoap_peer_eq(&p->peer, peer)) {
+			kcoap_pending_unhash(p);
+			err = 0;
+			break;
+		}
+	}
+	spin_unlock_bh(&kn->pending_lock);
+	if (err)
+		return err;
+	kcoap_stat_inc(kn, REQ_ANSWERED);
+	kcoap_pending_answer(p, resp->code, resp->opts, resp->nopts,
+			     resp->payload, resp->payload_len);
+	return 0;
 }
 
 int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,

@@ -49,6 +49,24 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 /* Softirq: an ACK or RST for one of our separate responses? */
 bool kcoap_request_ack(struct kcoap_endpoint *ep,
 		       const struct kcoap_peer *peer, u16 mid, bool reset);
+/*
+ * Softirq: open the exchange for a request that an application socket
+ * (its pseudo-daemon app) reads from its receive queue; true when the
+ * caller may deliver it, false with reply set (5.03) when refused.
+ * sep_non: a late answer to a CON goes out as NON.
+ */
+bool kcoap_request_to_app(struct kcoap_endpoint *ep,
+			  const struct kcoap_peer *peer,
+			  const struct coap_msg *req, struct kcoap_daemon *app,
+			  bool sep_non, struct kcoap_reply *reply);
+/*
+ * Process context: the application's answer to the request from peer
+ * with this token.  -ENOENT when none is open (answered, timed out).
+ */
+int kcoap_request_respond_app(struct kcoap_endpoint *ep,
+			      struct kcoap_daemon *app,
+			      const struct kcoap_peer *peer, const u8 *token,
+			      u8 tkl, struct kcoap_response *resp);
 /* Process context. */
 int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
 			  struct kcoap_response *resp);

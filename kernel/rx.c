@@ -46,7 +46,7 @@ static void kcoap_peer_from_skb(const struct sk_buff *skb,
 }
 
 /* An empty message with type t echoing mid: RST or empty ACK. */
-static void kcoap_send_empty(struct kcoap_endpoint *ep,
+void kcoap_send_empty(struct kcoap_endpoint *ep,
 			     const struct kcoap_peer *peer, u8 type, u16 mid)
 {
 	struct coap_msg_out out = {
@@ -116,45 +116,62 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 	kcoap_ep_stat_inc_nr(ep, drop);
 }
 
+/*
+ * The part of receiving every endpoint shares, sockets included: count,
+ * linearize, trace, parse.  False when the datagram was handled here (a
+ * malformed one is rejected as section 4.2 says); the caller still owns
+ * skb either way.
+ */
+bool kcoap_rx_message(struct kcoap_endpoint *ep, struct sk_buff *skb,
+		      struct kcoap_peer *peer, struct coap_msg *msg)
+{
+	const u8 *data;
+	int err;
+
+	kcoap_ep_stat_inc(ep, RX_DATAGRAMS);
+	if (skb_linearize(skb)) {
+		kcoap_ep_stat_inc(ep, DROP_NOMEM);
+		return false;
+	}
+	kcoap_peer_from_skb(skb, peer);
+	data = (const u8 *)(udp_hdr(skb) + 1);
+	trace_coap_rx(peer, data, skb_tail_pointer(skb) - data);
+	err = coap_parse(data, skb_tail_pointer(skb) - data, msg);
+	if (!err)
+		return true;
+	kcoap_ep_stat_inc_nr(ep, kcoap_format_drop[err]);
+	/*
+	 * Section 4.2: a malformed CON is rejected with a Reset; any other
+	 * malformed message is silently ignored.
+	 */
+	if (err > COAP_ERR_VERSION && msg->type == COAP_TYPE_CON)
+		kcoap_send_empty(ep, peer, COAP_TYPE_RST, msg->mid);
+	return false;
+}
+
+/* A datagram for a socket that is going away: counted, dropped. */
+void kcoap_rx_orphan(struct sock *sk, struct sk_buff *skb)
+{
+	struct kcoap_net *kn = kcoap_pernet(sock_net(sk));
+
+	/* the netns counters outlive the endpoint */
+	kcoap_stat_inc(kn, RX_DATAGRAMS);
+	kcoap_stat_inc(kn, DROP_NO_ENDPOINT);
+	kfree_skb(skb);
+}
+
 int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct kcoap_endpoint *ep = rcu_dereference_sk_user_data(sk);
 	struct kcoap_peer peer;
 	struct coap_msg msg;
-	struct kcoap_net *kn;
-	const u8 *data;
-	int err;
 
 	if (unlikely(!ep)) {
-		/* endpoint closing; the netns counters outlive it */
-		kn = kcoap_pernet(sock_net(sk));
-		kcoap_stat_inc(kn, RX_DATAGRAMS);
-		kcoap_stat_inc(kn, DROP_NO_ENDPOINT);
-		kfree_skb(skb);
+		kcoap_rx_orphan(sk, skb);
 		return 0;
 	}
-	kn = ep->kn;
-	kcoap_ep_stat_inc(ep, RX_DATAGRAMS);
-	if (skb_linearize(skb)) {
-		kcoap_ep_stat_inc(ep, DROP_NOMEM);
-		kfree_skb(skb);
-		return 0;
-	}
-	kcoap_peer_from_skb(skb, &peer);
-	data = (const u8 *)(udp_hdr(skb) + 1);
-	trace_coap_rx(&peer, data, skb_tail_pointer(skb) - data);
-	err = coap_parse(data, skb_tail_pointer(skb) - data, &msg);
-	if (err) {
-		kcoap_ep_stat_inc_nr(ep, kcoap_format_drop[err]);
-		/*
-		 * Section 4.2: a malformed CON is rejected with a Reset; any
-		 * other malformed message is silently ignored.
-		 */
-		if (err > COAP_ERR_VERSION && msg.type == COAP_TYPE_CON)
-			kcoap_send_empty(ep, &peer, COAP_TYPE_RST, msg.mid);
-	} else {
+	if (kcoap_rx_message(ep, skb, &peer, &msg))
 		kcoap_dispatch(ep, &peer, &msg);
-	}
 	consume_skb(skb);
 	return 0;
 }

@@ -72,6 +72,9 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_BLOCK1_BUFFERS_FULL] = "block1_buffers_full",
 	[COAP_STATS_A_BLOCK1_TIMEOUT] = "block1_timeout",
 	[COAP_STATS_A_BLOCK_BAD_OPTION] = "block_bad_option",
+	[COAP_STATS_A_RX_RESPONSES] = "rx_responses",
+	[COAP_STATS_A_DROP_DUPLICATE_RESPONSE] = "drop_duplicate_response",
+	[COAP_STATS_A_SOCK_ERRORS] = "sock_errors",
 	[COAP_STATS_A_BLOCK1_BUFFERS] = "block1_buffers",
 	[COAP_STATS_A_BLOCK2_CACHED] = "block2_cached",
 };

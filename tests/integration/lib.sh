@@ -37,7 +37,7 @@ stat() { awk -v k="$1" '$1 == k { print $2 }' /proc/net/coap_stats; }
 stats_balanced() {
 	awk '$1 == "rx_datagrams" { rx = $2 }
 	     $1 == "rx_requests" || $1 == "rx_pings" || $1 == "rx_acks" ||
-	     $1 == "rx_resets" || $1 ~ /^drop_/ { s += $2 }
+	     $1 == "rx_resets" || $1 == "rx_responses" || $1 ~ /^drop_/ { s += $2 }
 	     END { if (rx != s) { print "# rx_datagrams " rx " != outcomes " s; exit 1 } }' \
 		/proc/net/coap_stats
 }

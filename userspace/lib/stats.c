@@ -69,6 +69,9 @@ static const char *const names[] = {
 	S(BLOCK1_BUFFERS_FULL, "block1_buffers_full"),
 	S(BLOCK1_TIMEOUT, "block1_timeout"),
 	S(BLOCK_BAD_OPTION, "block_bad_option"),
+	S(RX_RESPONSES, "rx_responses"),
+	S(DROP_DUPLICATE_RESPONSE, "drop_duplicate_response"),
+	S(SOCK_ERRORS, "sock_errors"),
 	S(BLOCK1_BUFFERS, "block1_buffers"),
 	S(BLOCK2_CACHED, "block2_cached"),
 };

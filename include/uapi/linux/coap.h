@@ -177,8 +177,10 @@
  *
  * Every received datagram moves rx_datagrams and exactly one of
  * rx_requests, rx_pings, rx_acks, rx_resets (an ACK or RST that matched one of
- * our separate responses or notifications) or drop_<reason>, so rx_datagrams
- * is their sum.
+ * our separate responses or notifications, or a CoAP socket's request),
+ * rx_responses (a response delivered to a CoAP socket) or drop_<reason>,
+ * so rx_datagrams is their sum.  sock_errors counts the failed requests
+ * of CoAP sockets reported on their error queues.
  * A drop_* of a Confirmable message that the RFC says to reject also sends
  * a Reset, counted in tx_rst.  Every request (rx_requests) is then either
  * answered by the kernel (req_local: discovery, errors, the published
@@ -257,6 +259,103 @@
 #define _UAPI_LINUX_COAP_H
 
 #include <linux/types.h>
+
+/*
+ * CoAP sockets
+ * ============
+ *
+ * socket(AF_INET or AF_INET6, SOCK_DGRAM, IPPROTO_COAP) is a UDP socket
+ * whose messages the kernel's CoAP message layer handles; the module loads
+ * on first use.  Each send() or sendmsg() carries one CoAP message in wire
+ * form (RFC 7252 section 3), each recv() or recvmsg() returns one, with the
+ * peer's address.  bind(), connect(), poll/epoll, blocking and non-blocking
+ * use, SO_RCVBUF (datagrams beyond it are dropped, as for UDP) behave as on
+ * a UDP socket; an IPv6 socket also talks to IPv4-mapped peers.
+ *
+ * Sending a request (code 0.01 to 0.31, type CON or NON): the kernel sets
+ * the Message ID; a CON is retransmitted (ACK_TIMEOUT, back-off,
+ * MAX_RETRANSMIT) until the peer's ACK; at most NSTART CONs are
+ * outstanding per peer, later ones wait in order.  The response, matched
+ * by peer and token, is delivered once: piggybacked (as the ACK), or
+ * separate, which the kernel acknowledges (a duplicate is acknowledged
+ * again, not delivered).  A request whose token is already outstanding to
+ * that peer gets EBUSY; more than max_sock_requests outstanding, ENOBUFS.
+ * A request that fails is reported on the error queue: recvmsg() with
+ * MSG_ERRQUEUE returns the request as sent, the peer's address and a
+ * control message (SOL_COAP, COAP_CMSG_ERROR) holding struct
+ * coap_sock_err: error ETIMEDOUT (no ACK after MAX_RETRANSMIT
+ * retransmissions, or no response within EXCHANGE_LIFETIME for a CON,
+ * NON_LIFETIME for a NON) or ECONNRESET (the peer answered RST).  poll()
+ * reports POLLERR while the error queue is not empty.
+ *
+ * Serving: requests arrive deduplicated (a retransmitted CON gets the
+ * cached ACK again; the application sees each request once); sending a
+ * response (code 2.00 to 5.31) whose token and peer match a request
+ * answers it, piggybacked on the ACK when within the ACK delay (the
+ * endpoint parameter ack_delay_ms, 1000 ms), else after the kernel's empty
+ * ACK as a separate response: CON retransmitted until acknowledged, or NON
+ * when COAP_SO_DEFAULT_TYPE says so.  The response's own type and Message
+ * ID are replaced.  ENOENT when no request with that token from that peer
+ * is open (answered already, or timed out: the kernel answers 5.03 after
+ * request_timeout_ms, as for daemons).  Pings are answered with RST.
+ *
+ * Any other message (empty, ACK or RST, malformed) gets EINVAL.  close()
+ * with exchanges open frees them; the module cannot be removed while CoAP
+ * sockets exist.
+ *
+ * Socket options, level SOL_COAP, int values (out of range: EINVAL):
+ * COAP_SO_ACK_TIMEOUT (ms), COAP_SO_ACK_RANDOM_FACTOR (x1000),
+ * COAP_SO_MAX_RETRANSMIT, COAP_SO_NSTART, COAP_SO_DEFAULT_LEISURE (ms),
+ * COAP_SO_PROBING_RATE (bytes/s), COAP_SO_MAX_LATENCY (ms),
+ * COAP_SO_ACK_DELAY (ms) with the ranges of enum coap_param_attr;
+ * COAP_SO_DEFAULT_TYPE, COAP_TYPE_CON (default) or COAP_TYPE_NON, the
+ * type of separate responses; COAP_SO_STATS, read only, struct
+ * coap_sock_stats.
+ *
+ * The protocol number: 253, one of the two numbers RFC 3692 leaves for
+ * experiments.  No kernel protocol registers it, and it never appears on
+ * the wire (the datagrams are UDP).  It must stay below the kernel's
+ * IPPROTO_MAX (263), which rules out unused numbers above 255.  The module
+ * parameter sock_proto chooses another one (0: no CoAP sockets); the
+ * module then loads on first use only for 253.
+ */
+#define IPPROTO_COAP		253
+#define SOL_COAP		5683
+
+enum coap_sockopt {
+	COAP_SO_ACK_TIMEOUT = 1,
+	COAP_SO_ACK_RANDOM_FACTOR,
+	COAP_SO_MAX_RETRANSMIT,
+	COAP_SO_NSTART,
+	COAP_SO_DEFAULT_LEISURE,
+	COAP_SO_PROBING_RATE,
+	COAP_SO_MAX_LATENCY,
+	COAP_SO_ACK_DELAY,
+	COAP_SO_DEFAULT_TYPE,
+	COAP_SO_STATS,
+};
+
+#define COAP_CMSG_ERROR		1
+
+struct coap_sock_err {
+	__u32 error;		/* ETIMEDOUT or ECONNRESET */
+	__u16 mid;		/* the request's, as the kernel sent it */
+	__u8 tkl;
+	__u8 token[8];
+	__u8 pad;
+};
+
+struct coap_sock_stats {
+	__u64 rx_datagrams;
+	__u64 rx_requests;	/* delivered, duplicates excluded */
+	__u64 rx_responses;	/* delivered */
+	__u64 rx_duplicates;	/* retransmitted requests and responses */
+	__u64 rx_dropped;	/* malformed, unmatched, bounds */
+	__u64 tx_datagrams;
+	__u64 tx_retransmit;
+	__u64 timeouts;		/* requests reported ETIMEDOUT */
+	__u64 resets;		/* requests reported ECONNRESET */
+};
 
 /* Default UDP port (RFC 7252 section 6.1). */
 #define COAP_DEFAULT_PORT	5683
@@ -473,6 +572,10 @@ enum coap_stats_attr {
 	COAP_STATS_A_BLOCK1_BUFFERS_FULL,
 	COAP_STATS_A_BLOCK1_TIMEOUT,
 	COAP_STATS_A_BLOCK_BAD_OPTION,
+	/* CoAP sockets (see CoAP sockets) */
+	COAP_STATS_A_RX_RESPONSES,
+	COAP_STATS_A_DROP_DUPLICATE_RESPONSE,
+	COAP_STATS_A_SOCK_ERRORS,
 	/* gauges: what exists now, not event counts */
 	COAP_STATS_A_DEDUP_ENTRIES,
 	COAP_STATS_A_EXCHANGES,

@@ -1,0 +1,1039 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CoAP sockets: socket(AF_INET or AF_INET6, SOCK_DGRAM, IPPROTO_COAP).
+ *
+ * A CoAP socket is a UDP socket (UDP's proto and proto_ops, copied, with
+ * a few methods replaced) whose datagrams pass through encap_rcv first:
+ * the message layer consumes what is its business (ACKs, RSTs, pings,
+ * duplicates) and lets UDP queue the rest, so receive-buffer accounting,
+ * blocking, poll and MSG_PEEK are UDP's.  Each socket is an endpoint
+ * (struct kcoap_endpoint) for the shared message layer: requests it
+ * serves are exchanges of request.c with the socket's pseudo-daemon as
+ * owner, so deduplication, piggybacked and separate responses are the
+ * very code daemons use.  Requests it sends are client exchanges, below.
+ *
+ * Locking: struct kcoap_csock.lock (softirq and process, _bh) protects the
+ * client exchanges; request.c's state is under pending_lock as always.
+ * The socket's sk_user_data points to its kcoap_csock, which is freed
+ * after an RCU grace period once the socket is destroyed; receivers and
+ * timers check ep.dead under rcu_read_lock, as for endpoints.
+ */
+#include <linux/errqueue.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/inet_common.h>
+#include <net/ipv6.h>
+#include <net/protocol.h>
+#include <net/sock.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+
+#include "kcoap.h"
+#include "trace.h"
+
+static int sock_proto = IPPROTO_COAP;
+module_param(sock_proto, int, 0444);
+MODULE_PARM_DESC(sock_proto, "Protocol number of CoAP sockets, 1..262 and not one the kernel uses; 0: none (default 253)");
+
+static unsigned int max_sock_requests = 256;
+module_param(max_sock_requests, uint, 0644);
+MODULE_PARM_DESC(max_sock_requests, "Requests one CoAP socket may have outstanding; beyond, sendmsg fails with ENOBUFS (default 256)");
+
+/* loaded by socket(): 2 is SOCK_DGRAM, an enum the alias cannot spell */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_COAP, 2);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_COAP, 2);
+
+/* CON responses already delivered, to recognise their retransmissions. */
+#define KCOAP_SEEN	32
+
+enum {
+	KCOAP_CX_QUEUED,	/* waiting for NSTART to allow it */
+	KCOAP_CX_WAIT_ACK,	/* CON sent, not acknowledged */
+	KCOAP_CX_WAIT_RESPONSE,	/* ACKed (or NON): the response is due */
+};
+
+/* A request the application sent, until its response or failure. */
+struct kcoap_cx {
+	struct list_head node;		/* kcoap_csock.cx */
+	struct kcoap_peer peer;
+	struct sk_buff *skb;		/* the request as sent */
+	unsigned long expires;
+	u32 rto_ms;
+	u16 mid;
+	u8 type;
+	u8 tkl;
+	u8 token[COAP_MAX_TKL];
+	u8 retries;
+	u8 state;
+};
+
+struct kcoap_csock {
+	struct kcoap_endpoint ep;	/* first: sk_user_data works as both */
+	struct kcoap_daemon app;	/* owns the requests it serves */
+	struct sock *sk;
+	struct rcu_head rcu;
+	spinlock_t lock;		/* everything below */
+	struct list_head cx;
+	unsigned int ncx;
+	bool closing;
+	u8 sep_type;			/* COAP_SO_DEFAULT_TYPE */
+	struct timer_list timer;	/* retransmissions and deadlines */
+	struct {
+		struct kcoap_peer peer;
+		u16 mid;
+	} seen[KCOAP_SEEN];
+	unsigned int seen_next;
+};
+
+static struct proto kcoap_prot4, kcoap_prot6;
+static const struct proto *udp_prot4, *udp_prot6;
+static struct inet_protosw kcoap_protosw4, kcoap_protosw6;
+static bool registered4, registered6;
+
+/* Receive path, under rcu_read_lock. */
+static struct kcoap_csock *kcoap_csock(const struct sock *sk)
+{
+	return rcu_dereference_sk_user_data(sk);
+}
+
+/* A system call on the socket: set at init, cleared only by destroy. */
+static struct kcoap_csock *kcoap_csock_owned(const struct sock *sk)
+{
+	uintptr_t p = (uintptr_t)rcu_dereference_protected(__sk_user_data(sk),
+							   1);
+
+	return (struct kcoap_csock *)(p & SK_USER_DATA_PTRMASK);
+}
+
+static const struct proto *kcoap_udp_prot(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET6 ? udp_prot6 : udp_prot4;
+}
+
+static bool kcoap_peer_same(const struct kcoap_peer *a,
+			    const struct kcoap_peer *b)
+{
+	if (a->family != b->family || a->port != b->port)
+		return false;
+	if (a->family == AF_INET)
+		return a->addr.v4 == b->addr.v4;
+	return ipv6_addr_equal(&a->addr.v6, &b->addr.v6);
+}
+
+/* ---- client exchanges -------------------------------------------------- */
+
+static u32 kcoap_cx_lifetime(const struct kcoap_csock *cs, u8 type)
+{
+	u64 ms = type == COAP_TYPE_CON ? kcoap_exchange_lifetime(&cs->ep.params) :
+					 kcoap_non_lifetime(&cs->ep.params);
+
+	return msecs_to_jiffies(min_t(u64, ms, UINT_MAX));
+}
+
+/*
+ * lock held: report cx's failure on the error queue and free it.  The
+ * error skb holds the peer's address, then the request as sent.
+ */
+static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
+			  int error)
+{
+	struct sock_exterr_skb *serr;
+	struct sockaddr_storage ss;
+	struct sk_buff *skb;
+
+	list_del(&cx->node);
+	cs->ncx--;
+	kcoap_ep_stat_inc(&cs->ep, SOCK_ERRORS);
+	skb = alloc_skb(sizeof(ss) + cx->skb->len, GFP_ATOMIC);
+	if (skb) {
+		kcoap_peer_to_sockaddr(&cx->peer, false, cx->peer.port, &ss);
+		skb_put_data(skb, &ss, sizeof(ss));
+		skb_put_data(skb, cx->skb->data, cx->skb->len);
+		serr = SKB_EXT_ERR(skb);
+		memset(serr, 0, sizeof(*serr));
+		serr->ee.ee_errno = error;
+		serr->ee.ee_origin = SO_EE_ORIGIN_LOCAL;
+		if (sock_queue_err_skb(cs->sk, skb))
+			kfree_skb(skb);	/* error queue over SO_RCVBUF */
+	}
+	kfree_skb(cx->skb);
+	kfree(cx);
+}
+
+/* lock held: how many CONs to peer await their ACK (section 4.7). */
+static unsigned int kcoap_cx_outstanding(struct kcoap_csock *cs,
+					 const struct kcoap_peer *peer)
+{
+	struct kcoap_cx *cx;
+	unsigned int n = 0;
+
+	list_for_each_entry(cx, &cs->cx, node)
+		if (cx->state == KCOAP_CX_WAIT_ACK &&
+		    kcoap_peer_same(&cx->peer, peer))
+			n++;
+	return n;
+}
+
+/* lock held: (re)send cx now, a copy of its skb; false without memory. */
+static void kcoap_cx_xmit(struct kcoap_csock *cs, struct kcoap_cx *cx)
+{
+	struct sk_buff *skb = skb_copy(cx->skb, GFP_ATOMIC);
+
+	if (!skb) {
+		kcoap_ep_stat_inc(&cs->ep, TX_ERRORS);
+		return;
+	}
+	if (!READ_ONCE(cs->ep.dead))
+		kcoap_endpoint_xmit(&cs->ep, &cx->peer, skb);
+	else
+		kfree_skb(skb);
+}
+
+/* lock held: start cx's first transmission. */
+static void kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
+{
+	if (cx->type == COAP_TYPE_CON) {
+		cx->state = KCOAP_CX_WAIT_ACK;
+		cx->rto_ms = kcoap_rto_initial(&cs->ep.params,
+					       get_random_u32());
+		cx->expires = jiffies + msecs_to_jiffies(cx->rto_ms);
+	} else {
+		cx->state = KCOAP_CX_WAIT_RESPONSE;
+		cx->expires = jiffies + kcoap_cx_lifetime(cs, cx->type);
+	}
+	kcoap_cx_xmit(cs, cx);
+	if (!cs->closing)
+		timer_reduce(&cs->timer, cx->expires);
+}
+
+/* lock held: a CON to peer stopped being outstanding; start queued ones. */
+static void kcoap_cx_kick(struct kcoap_csock *cs, const struct kcoap_peer *peer)
+{
+	u32 nstart = READ_ONCE(cs->ep.params.nstart);
+	unsigned int n = kcoap_cx_outstanding(cs, peer);
+	struct kcoap_cx *cx;
+
+	list_for_each_entry(cx, &cs->cx, node) {
+		if (n >= nstart)
+			break;
+		if (cx->state == KCOAP_CX_QUEUED &&
+		    kcoap_peer_same(&cx->peer, peer)) {
+			kcoap_cx_launch(cs, cx);
+			n++;
+		}
+	}
+}
+
+static void kcoap_cx_timer(struct timer_list *t)
+{
+	struct kcoap_csock *cs = from_timer(cs, t, timer);
+	struct kcoap_cx *cx, *tmp;
+	unsigned long next = 0;
+	struct kcoap_peer peer;
+
+	rcu_read_lock();
+	spin_lock(&cs->lock);
+	list_for_each_entry_safe(cx, tmp, &cs->cx, node) {
+		if (cx->state == KCOAP_CX_QUEUED)
+			continue;
+		if (time_before(jiffies, cx->expires)) {
+			/* not due yet */
+		} else if (cx->state == KCOAP_CX_WAIT_ACK &&
+			   cx->retries < READ_ONCE(cs->ep.params.max_retransmit)) {
+			/* section 4.2: the same message, timeout doubled */
+			cx->retries++;
+			cx->rto_ms = kcoap_rto_backoff(cx->rto_ms);
+			cx->expires = jiffies + msecs_to_jiffies(cx->rto_ms);
+			kcoap_ep_stat_inc(&cs->ep, TX_RETRANSMIT);
+			trace_coap_retransmit(&cx->peer, cx->skb->data,
+					      cx->skb->len);
+			kcoap_cx_xmit(cs, cx);
+		} else {
+			bool con = cx->state == KCOAP_CX_WAIT_ACK;
+
+			kcoap_ep_stat_inc(&cs->ep, EXCHANGE_TIMEOUT);
+			trace_coap_timeout(&cx->peer, cx->skb->data,
+					   cx->skb->len);
+			peer = cx->peer;
+			kcoap_cx_fail(cs, cx, ETIMEDOUT);
+			if (con)
+				kcoap_cx_kick(cs, &peer);
+			/* the kick may have started others: rescan */
+			tmp = list_first_entry(&cs->cx, struct kcoap_cx, node);
+			next = 0;
+			continue;
+		}
+		if (!next || time_before(cx->expires, next))
+			next = cx->expires;
+	}
+	if (next && !cs->closing)
+		mod_timer(&cs->timer, next);
+	spin_unlock(&cs->lock);
+	rcu_read_unlock();
+}
+
+/* Process context: send the request in buf (its MID set here). */
+static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
+			  u8 *buf, u32 len, const struct coap_msg *m)
+{
+	struct kcoap_cx *cx, *o;
+	int err = 0;
+
+	cx = kzalloc(sizeof(*cx), GFP_KERNEL);
+	if (!cx)
+		return -ENOMEM;
+	cx->skb = kcoap_skb_alloc(len);
+	if (!cx->skb) {
+		kfree(cx);
+		return -ENOMEM;
+	}
+	/* section 4.4: the kernel, not the application, picks the MID */
+	cx->mid = (u16)atomic_inc_return(&cs->ep.next_mid);
+	buf[2] = cx->mid >> 8;
+	buf[3] = cx->mid;
+	skb_put_data(cx->skb, buf, len);
+	cx->peer = *peer;
+	cx->type = m->type;
+	cx->tkl = m->tkl;
+	memcpy(cx->token, m->token, m->tkl);
+
+	rcu_read_lock();
+	spin_lock_bh(&cs->lock);
+	if (cs->ncx >= READ_ONCE(max_sock_requests)) {
+		err = -ENOBUFS;
+		goto out;
+	}
+	/* section 5.3.1: a token names one outstanding request per peer */
+	list_for_each_entry(o, &cs->cx, node) {
+		if (o->tkl == cx->tkl && !memcmp(o->token, cx->token, cx->tkl) &&
+		    kcoap_peer_same(&o->peer, peer)) {
+			err = -EBUSY;
+			goto out;
+		}
+	}
+	list_add_tail(&cx->node, &cs->cx);
+	cs->ncx++;
+	if (cx->type == COAP_TYPE_CON &&
+	    kcoap_cx_outstanding(cs, peer) >= READ_ONCE(cs->ep.params.nstart)) {
+		cx->state = KCOAP_CX_QUEUED;
+		kcoap_ep_stat_inc(&cs->ep, TX_QUEUED);
+	} else {
+		kcoap_cx_launch(cs, cx);
+	}
+	cx = NULL;
+out:
+	spin_unlock_bh(&cs->lock);
+	rcu_read_unlock();
+	if (cx) {
+		kfree_skb(cx->skb);
+		kfree(cx);
+	}
+	return err;
+}
+
+/* lock held: was this CON response from peer delivered already? */
+static bool kcoap_seen(struct kcoap_csock *cs, const struct kcoap_peer *peer,
+		       u16 mid, bool remember)
+{
+	unsigned int i;
+
+	for (i = 0; i < KCOAP_SEEN; i++)
+		if (cs->seen[i].mid == mid &&
+		    kcoap_peer_same(&cs->seen[i].peer, peer))
+			return true;
+	if (remember) {
+		i = cs->seen_next++ % KCOAP_SEEN;
+		cs->seen[i].peer = *peer;
+		cs->seen[i].mid = mid;
+	}
+	return false;
+}
+
+/*
+ * Softirq: an ACK or RST from peer.  Returns 1 to deliver (a piggybacked
+ * response), 0 when consumed here, -1 when it matched nothing.
+ */
+static int kcoap_cx_ack(struct kcoap_csock *cs, const struct kcoap_peer *peer,
+			const struct coap_msg *msg)
+{
+	struct kcoap_endpoint *ep = &cs->ep;
+	struct kcoap_cx *cx;
+	int ret = -1;
+
+	spin_lock(&cs->lock);
+	list_for_each_entry(cx, &cs->cx, node) {
+		if (cx->mid != msg->mid || cx->state != KCOAP_CX_WAIT_ACK ||
+		    !kcoap_peer_same(&cx->peer, peer))
+			continue;
+		if (msg->type == COAP_TYPE_RST) {
+			kcoap_ep_stat_inc(ep, RX_RESETS);
+			kcoap_cx_fail(cs, cx, ECONNRESET);
+			ret = 0;
+		} else if (msg->code == COAP_CODE_EMPTY) {
+			/* section 5.2.2: a separate response will follow */
+			kcoap_ep_stat_inc(ep, RX_ACKS);
+			cx->state = KCOAP_CX_WAIT_RESPONSE;
+			cx->expires = jiffies + kcoap_cx_lifetime(cs, cx->type);
+			if (!cs->closing)
+				timer_reduce(&cs->timer, cx->expires);
+			ret = 0;
+		} else if (cx->tkl == msg->tkl &&
+			   !memcmp(cx->token, msg->token, cx->tkl)) {
+			kcoap_ep_stat_inc(ep, RX_RESPONSES);
+			list_del(&cx->node);
+			cs->ncx--;
+			kfree_skb(cx->skb);
+			kfree(cx);
+			ret = 1;
+		} else {
+			break;	/* piggybacked with a wrong token: not ours */
+		}
+		kcoap_cx_kick(cs, peer);
+		break;
+	}
+	spin_unlock(&cs->lock);
+	return ret;
+}
+
+/* Softirq: a CON or NON response.  True to deliver it. */
+static bool kcoap_cx_response(struct kcoap_csock *cs,
+			      const struct kcoap_peer *peer,
+			      const struct coap_msg *msg)
+{
+	struct kcoap_endpoint *ep = &cs->ep;
+	bool con = msg->type == COAP_TYPE_CON;
+	struct kcoap_cx *cx, *found = NULL;
+	bool deliver = false, dup = false;
+
+	spin_lock(&cs->lock);
+	if (con && kcoap_seen(cs, peer, msg->mid, false)) {
+		dup = true;
+	} else {
+		list_for_each_entry(cx, &cs->cx, node) {
+			if (cx->state != KCOAP_CX_QUEUED &&
+			    cx->tkl == msg->tkl &&
+			    !memcmp(cx->token, msg->token, cx->tkl) &&
+			    kcoap_peer_same(&cx->peer, peer)) {
+				found = cx;
+				break;
+			}
+		}
+	}
+	if (found) {
+		bool was_con = found->state == KCOAP_CX_WAIT_ACK;
+
+		/* the response also ends a CON whose ACK was lost (5.2.2) */
+		list_del(&found->node);
+		cs->ncx--;
+		kfree_skb(found->skb);
+		kfree(found);
+		if (con)
+			kcoap_seen(cs, peer, msg->mid, true);
+		if (was_con)
+			kcoap_cx_kick(cs, peer);
+		deliver = true;
+	}
+	spin_unlock(&cs->lock);
+
+	if (deliver || dup) {
+		/* section 4.2: acknowledge it, and each copy of it */
+		if (con)
+			kcoap_send_empty(ep, peer, COAP_TYPE_ACK, msg->mid);
+		kcoap_ep_stat_inc_nr(ep, deliver ? COAP_STATS_A_RX_RESPONSES :
+					COAP_STATS_A_DROP_DUPLICATE_RESPONSE);
+		return deliver;
+	}
+	/* section 4.2: a CON we cannot place is rejected */
+	if (con)
+		kcoap_send_empty(ep, peer, COAP_TYPE_RST, msg->mid);
+	kcoap_ep_stat_inc(ep, DROP_RESPONSE_NO_CONTEXT);
+	return false;
+}
+
+/* ---- receive ------------------------------------------------------------ */
+
+/* Softirq: a request for the application.  True to deliver it. */
+static bool kcoap_sock_request(struct kcoap_csock *cs,
+			       const struct kcoap_peer *peer,
+			       const struct coap_msg *msg)
+{
+	struct kcoap_endpoint *ep = &cs->ep;
+	struct kcoap_reply reply = {};
+	struct kcoap_answer a;
+
+	/* a retransmission: the same ACK again, nothing for the reader */
+	if (kcoap_request_duplicate(ep, peer, msg))
+		return false;
+	kcoap_ep_stat_inc(ep, RX_REQUESTS);
+	if (kcoap_request_to_app(ep, peer, msg, &cs->app,
+				 READ_ONCE(cs->sep_type) == COAP_TYPE_NON,
+				 &reply))
+		return true;
+	/* refused (counted by request.c): 5.03 */
+	a = (struct kcoap_answer){
+		.type = msg->type,
+		.mid = msg->mid,
+		.tkl = msg->tkl,
+		.token = msg->token,
+		.code = reply.code,
+		.opts = reply.opts,
+		.nopts = reply.nopts,
+	};
+	kcoap_send_answer(ep, peer, &a);
+	return false;
+}
+
+static bool kcoap_sock_dispatch(struct kcoap_csock *cs,
+				const struct kcoap_peer *peer,
+				const struct coap_msg *msg)
+{
+	struct kcoap_endpoint *ep = &cs->ep;
+	int drop, ret;
+
+	switch (msg->type) {
+	case COAP_TYPE_RST:
+	case COAP_TYPE_ACK:
+		if (msg->type == COAP_TYPE_RST && msg->code) {
+			drop = COAP_STATS_A_DROP_RST_NOT_EMPTY;
+			break;
+		}
+		if (msg->type == COAP_TYPE_ACK &&
+		    coap_code_is_request(msg->code)) {
+			drop = COAP_STATS_A_DROP_ACK_WITH_REQUEST;
+			break;
+		}
+		/* one of our separate responses, then one of our requests */
+		if (kcoap_request_ack(ep, peer, msg->mid,
+				      msg->type == COAP_TYPE_RST))
+			return false;
+		ret = kcoap_cx_ack(cs, peer, msg);
+		if (ret >= 0)
+			return ret;
+		drop = msg->type == COAP_TYPE_RST ?
+		       COAP_STATS_A_DROP_UNMATCHED_RST :
+		       COAP_STATS_A_DROP_UNMATCHED_ACK;
+		break;
+	default:
+		if (msg->code == COAP_CODE_EMPTY) {
+			if (msg->type == COAP_TYPE_CON) {
+				/* CoAP ping (section 4.3) */
+				kcoap_ep_stat_inc(ep, RX_PINGS);
+				kcoap_send_empty(ep, peer, COAP_TYPE_RST,
+						 msg->mid);
+				return false;
+			}
+			drop = COAP_STATS_A_DROP_EMPTY_NON;
+			break;
+		}
+		if (coap_code_is_request(msg->code))
+			return kcoap_sock_request(cs, peer, msg);
+		if (coap_code_is_response(msg->code))
+			return kcoap_cx_response(cs, peer, msg);
+		drop = COAP_STATS_A_DROP_RESERVED_CODE;
+		if (msg->type == COAP_TYPE_CON)
+			kcoap_send_empty(ep, peer, COAP_TYPE_RST, msg->mid);
+		break;
+	}
+	kcoap_ep_stat_inc_nr(ep, drop);
+	return false;
+}
+
+/* encap_rcv: 0 when the message layer consumed skb, 1 to let UDP queue it. */
+static int kcoap_sock_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct kcoap_csock *cs = kcoap_csock(sk);
+	struct kcoap_peer peer;
+	struct coap_msg msg;
+
+	if (unlikely(!cs || READ_ONCE(cs->ep.dead))) {
+		kcoap_rx_orphan(sk, skb);
+		return 0;
+	}
+	if (kcoap_rx_message(&cs->ep, skb, &peer, &msg) &&
+	    kcoap_sock_dispatch(cs, &peer, &msg))
+		return 1;
+	consume_skb(skb);
+	return 0;
+}
+
+/* ---- send --------------------------------------------------------------- */
+
+/* Where sendmsg goes: msg_name, or the connected peer. */
+static int kcoap_sock_dest(struct sock *sk, struct msghdr *msg,
+			   struct kcoap_peer *peer)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, msg->msg_name);
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
+	struct inet_sock *inet = inet_sk(sk);
+
+	memset(peer, 0, sizeof(*peer));
+	if (!msg->msg_name) {
+		if (sk->sk_state != TCP_ESTABLISHED)
+			return -EDESTADDRREQ;
+		peer->port = inet->inet_dport;
+#if IS_ENABLED(CONFIG_IPV6)
+		if (sk->sk_family == AF_INET6 &&
+		    !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+			peer->family = AF_INET6;
+			peer->addr.v6 = sk->sk_v6_daddr;
+			peer->ifindex = sk->sk_bound_dev_if;
+			return 0;
+		}
+#endif
+		peer->family = AF_INET;
+		peer->addr.v4 = inet->inet_daddr;
+		return 0;
+	}
+	if (sk->sk_family == AF_INET) {
+		if (msg->msg_namelen < sizeof(*sin) || sin->sin_family != AF_INET)
+			return -EINVAL;
+		peer->family = AF_INET;
+		peer->port = sin->sin_port;
+		peer->addr.v4 = sin->sin_addr.s_addr;
+	} else {
+		if (msg->msg_namelen < SIN6_LEN_RFC2133 ||
+		    sin6->sin6_family != AF_INET6)
+			return -EINVAL;
+		peer->port = sin6->sin6_port;
+		if (ipv6_addr_v4mapped(&sin6->sin6_addr)) {
+			peer->family = AF_INET;
+			peer->addr.v4 = sin6->sin6_addr.s6_addr32[3];
+		} else {
+			peer->family = AF_INET6;
+			peer->addr.v6 = sin6->sin6_addr;
+			if (msg->msg_namelen >= sizeof(*sin6))
+				peer->ifindex = sin6->sin6_scope_id;
+		}
+	}
+	return peer->port ? 0 : -EINVAL;
+}
+
+/* The application answers a request it received. */
+static int kcoap_sock_respond(struct kcoap_csock *cs,
+			      const struct kcoap_peer *peer,
+			      const struct coap_msg *m)
+{
+	struct kcoap_response resp = {
+		.code = m->code,
+		.payload = m->payload,
+		.payload_len = m->payload_len,
+	};
+	struct coap_opt_iter it;
+	struct coap_opt opt;
+	unsigned int n = 0;
+	int err;
+
+	coap_opt_iter_init(&it, m);
+	while (coap_opt_next(&it, &opt))
+		n++;
+	resp.opts = kcalloc(n ?: 1, sizeof(*resp.opts), GFP_KERNEL);
+	if (!resp.opts)
+		return -ENOMEM;
+	coap_opt_iter_init(&it, m);
+	while (coap_opt_next(&it, &opt)) {
+		resp.opts[resp.nopts].num = opt.num;
+		resp.opts[resp.nopts].len = opt.len;
+		resp.opts[resp.nopts].val = opt.val;
+		resp.nopts++;
+	}
+	err = kcoap_request_respond_app(&cs->ep, &cs->app, peer, m->token,
+					m->tkl, &resp);
+	kfree(resp.opts);
+	return err;
+}
+
+static int kcoap_sock_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	struct kcoap_csock *cs = kcoap_csock_owned(sk);
+	struct kcoap_peer peer;
+	struct coap_msg m;
+	u8 *buf;
+	int err;
+
+	if (!cs)
+		return -ENOTCONN;
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (len < COAP_HDR_LEN || len > KCOAP_MAX_DATAGRAM)
+		return -EMSGSIZE;
+	err = kcoap_sock_dest(sk, msg, &peer);
+	if (err)
+		return err;
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (!copy_from_iter_full(buf, len, &msg->msg_iter))
+		goto out;
+	err = -EINVAL;
+	if (coap_parse(buf, len, &m))
+		goto out;
+	if (coap_code_is_request(m.code) &&
+	    (m.type == COAP_TYPE_CON || m.type == COAP_TYPE_NON))
+		err = kcoap_cx_start(cs, &peer, buf, len, &m);
+	else if (coap_code_is_response(m.code))
+		err = kcoap_sock_respond(cs, &peer, &m);
+out:
+	kvfree(buf);
+	return err ? err : len;
+}
+
+/* ---- receive side of the API -------------------------------------------- */
+
+static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
+				 size_t len, int *addr_len)
+{
+	struct sockaddr_storage ss;
+	struct coap_sock_err err = {};
+	struct sock_exterr_skb *serr;
+	struct sk_buff *skb;
+	int copied, hdr = sizeof(ss);
+	const u8 *req;
+
+	skb = sock_dequeue_err_skb(sk);
+	if (!skb)
+		return -EAGAIN;
+	serr = SKB_EXT_ERR(skb);
+	memcpy(&ss, skb->data, sizeof(ss));
+	req = skb->data + hdr;
+	err.error = serr->ee.ee_errno;
+	err.mid = (req[2] << 8) | req[3];
+	err.tkl = min_t(u8, req[0] & 15, COAP_MAX_TKL);
+	memcpy(err.token, req + COAP_HDR_LEN, err.tkl);
+	if (msg->msg_name) {
+		int nlen = sk->sk_family == AF_INET ? sizeof(struct sockaddr_in) :
+						       sizeof(struct sockaddr_in6);
+
+		if (sk->sk_family == AF_INET6 && ss.ss_family == AF_INET) {
+			struct sockaddr_in *sin = (void *)&ss;
+			struct sockaddr_in6 *sin6 = msg->msg_name;
+
+			memset(sin6, 0, sizeof(*sin6));
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_port = sin->sin_port;
+			ipv6_addr_set_v4mapped(sin->sin_addr.s_addr,
+					       &sin6->sin6_addr);
+		} else {
+			memcpy(msg->msg_name, &ss, nlen);
+		}
+		*addr_len = nlen;
+	}
+	copied = skb->len - hdr;
+	if (copied > len) {
+		copied = len;
+		msg->msg_flags |= MSG_TRUNC;
+	}
+	if (skb_copy_datagram_msg(skb, hdr, msg, copied)) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	put_cmsg(msg, SOL_COAP, COAP_CMSG_ERROR, sizeof(err), &err);
+	msg->msg_flags |= MSG_ERRQUEUE;
+	consume_skb(skb);
+	return copied;
+}
+
+static int kcoap_sock_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			      int flags, int *addr_len)
+{
+	if (flags & MSG_ERRQUEUE)
+		return kcoap_sock_recv_error(sk, msg, len, addr_len);
+	return kcoap_udp_prot(sk)->recvmsg(sk, msg, len, flags, addr_len);
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+static u32 *kcoap_sock_param(struct kcoap_params *p, int opt)
+{
+	switch (opt) {
+	case COAP_SO_ACK_TIMEOUT: return &p->ack_timeout_ms;
+	case COAP_SO_ACK_RANDOM_FACTOR: return &p->ack_random_factor;
+	case COAP_SO_MAX_RETRANSMIT: return &p->max_retransmit;
+	case COAP_SO_NSTART: return &p->nstart;
+	case COAP_SO_DEFAULT_LEISURE: return &p->default_leisure_ms;
+	case COAP_SO_PROBING_RATE: return &p->probing_rate;
+	case COAP_SO_MAX_LATENCY: return &p->max_latency_ms;
+	case COAP_SO_ACK_DELAY: return &p->ack_delay_ms;
+	}
+	return NULL;
+}
+
+static int kcoap_sock_setsockopt(struct sock *sk, int level, int optname,
+				 sockptr_t optval, unsigned int optlen)
+{
+	struct kcoap_csock *cs = kcoap_csock_owned(sk);
+	struct kcoap_params p;
+	int val, err = 0;
+	u32 *field;
+
+	if (level != SOL_COAP)
+		return kcoap_udp_prot(sk)->setsockopt(sk, level, optname,
+						      optval, optlen);
+	if (!cs)
+		return -ENOTCONN;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (optname == COAP_SO_DEFAULT_TYPE) {
+		if (val != COAP_TYPE_CON && val != COAP_TYPE_NON)
+			return -EINVAL;
+		WRITE_ONCE(cs->sep_type, val);
+		return 0;
+	}
+	lock_sock(sk);
+	p = cs->ep.params;
+	field = kcoap_sock_param(&p, optname);
+	if (!field)
+		err = optname == COAP_SO_STATS ? -EINVAL : -ENOPROTOOPT;
+	else if (val < 0)
+		err = -EINVAL;
+	if (!err) {
+		*field = val;
+		if (kcoap_params_check(&p))
+			err = -EINVAL;
+		else	/* read locklessly, field by field */
+			WRITE_ONCE(*kcoap_sock_param(&cs->ep.params, optname),
+				   val);
+	}
+	release_sock(sk);
+	return err;
+}
+
+static void kcoap_sock_stats(struct kcoap_csock *cs, struct coap_sock_stats *s)
+{
+	struct kcoap_stats __percpu *st = cs->ep.stats;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->rx_datagrams = kcoap_stats_sum(st, COAP_STATS_A_RX_DATAGRAMS);
+	s->rx_requests = kcoap_stats_sum(st, COAP_STATS_A_RX_REQUESTS) -
+			 kcoap_stats_sum(st, COAP_STATS_A_REQ_DUPLICATE);
+	s->rx_responses = kcoap_stats_sum(st, COAP_STATS_A_RX_RESPONSES);
+	s->rx_duplicates = kcoap_stats_sum(st, COAP_STATS_A_REQ_DUPLICATE) +
+		kcoap_stats_sum(st, COAP_STATS_A_DROP_DUPLICATE_RESPONSE);
+	for (i = COAP_STATS_A_DROP_SHORT; i <= COAP_STATS_A_DROP_NO_ENDPOINT;
+	     i++)
+		s->rx_dropped += kcoap_stats_sum(st, i);
+	s->rx_dropped += kcoap_stats_sum(st, COAP_STATS_A_REQ_QUEUE_FULL);
+	s->tx_datagrams = kcoap_stats_sum(st, COAP_STATS_A_TX_DATAGRAMS);
+	s->tx_retransmit = kcoap_stats_sum(st, COAP_STATS_A_TX_RETRANSMIT);
+	s->timeouts = kcoap_stats_sum(st, COAP_STATS_A_EXCHANGE_TIMEOUT);
+	s->resets = kcoap_stats_sum(st, COAP_STATS_A_SOCK_ERRORS) - s->timeouts;
+}
+
+static int kcoap_sock_getsockopt(struct sock *sk, int level, int optname,
+				 char __user *optval, int __user *optlen)
+{
+	struct kcoap_csock *cs = kcoap_csock_owned(sk);
+	struct coap_sock_stats st;
+	struct kcoap_params p;
+	int len, val;
+	u32 *field;
+
+	if (level != SOL_COAP)
+		return kcoap_udp_prot(sk)->getsockopt(sk, level, optname,
+						      optval, optlen);
+	if (!cs)
+		return -ENOTCONN;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	if (optname == COAP_SO_STATS) {
+		kcoap_sock_stats(cs, &st);
+		len = min_t(int, len, sizeof(st));
+		if (put_user(len, optlen) || copy_to_user(optval, &st, len))
+			return -EFAULT;
+		return 0;
+	}
+	p = cs->ep.params;
+	field = kcoap_sock_param(&p, optname);
+	if (field)
+		val = *field;
+	else if (optname == COAP_SO_DEFAULT_TYPE)
+		val = READ_ONCE(cs->sep_type);
+	else
+		return -ENOPROTOOPT;
+	if (len < sizeof(int))
+		return -EINVAL;
+	len = sizeof(int);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- life cycle ------------------------------------------------------------ */
+
+static int kcoap_sock_init(struct sock *sk)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.encap_type = 1,
+		.encap_rcv = kcoap_sock_rcv,
+	};
+	struct kcoap_csock *cs;
+	int err;
+
+	err = kcoap_udp_prot(sk)->init(sk);
+	if (err)
+		return err;
+	cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+	if (!cs)
+		return -ENOMEM;
+	err = kcoap_endpoint_init_sock(&cs->ep, kcoap_pernet(sock_net(sk)),
+				       sk->sk_socket);
+	if (err) {
+		kfree(cs);
+		return err;
+	}
+	cs->sk = sk;
+	spin_lock_init(&cs->lock);
+	INIT_LIST_HEAD(&cs->cx);
+	timer_setup(&cs->timer, kcoap_cx_timer, 0);
+	cs->sep_type = COAP_TYPE_CON;
+	tcfg.sk_user_data = cs;
+	setup_udp_tunnel_sock(sock_net(sk), sk->sk_socket, &tcfg);
+	return 0;
+}
+
+static void kcoap_csock_free_rcu(struct rcu_head *head)
+{
+	struct kcoap_csock *cs = container_of(head, struct kcoap_csock, rcu);
+
+	kcoap_endpoint_release_sock(&cs->ep);
+	kfree(cs);
+}
+
+static void kcoap_sock_destroy(struct sock *sk)
+{
+	struct kcoap_csock *cs = kcoap_csock_owned(sk);
+	struct kcoap_cx *cx, *tmp;
+	struct kcoap_net *kn;
+
+	if (cs) {
+		kn = cs->ep.kn;
+		WRITE_ONCE(cs->ep.dead, true);
+		rcu_assign_sk_user_data(sk, NULL);
+		spin_lock_bh(&cs->lock);
+		cs->closing = true;
+		list_for_each_entry_safe(cx, tmp, &cs->cx, node) {
+			kfree_skb(cx->skb);
+			kfree(cx);
+		}
+		INIT_LIST_HEAD(&cs->cx);
+		cs->ncx = 0;
+		spin_unlock_bh(&cs->lock);
+		del_timer_sync(&cs->timer);
+		/* the requests it served: no more, and none left open */
+		mutex_lock(&kn->lock);
+		kcoap_requests_mark_dead(kn, &cs->app);
+		kcoap_requests_purge(kn, NULL, NULL, &cs->ep);
+		kcoap_block_purge_ep(kn, &cs->ep);
+		mutex_unlock(&kn->lock);
+		call_rcu(&cs->rcu, kcoap_csock_free_rcu);
+	}
+	kcoap_udp_prot(sk)->destroy(sk);
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+static void kcoap_prot_fill(struct proto *p, const struct proto *udp,
+			    const char *name)
+{
+	*p = *udp;
+	strscpy(p->name, name, sizeof(p->name));
+	p->owner = THIS_MODULE;
+	p->init = kcoap_sock_init;
+	p->destroy = kcoap_sock_destroy;
+	p->sendmsg = kcoap_sock_sendmsg;
+	p->recvmsg = kcoap_sock_recvmsg;
+	p->setsockopt = kcoap_sock_setsockopt;
+	p->getsockopt = kcoap_sock_getsockopt;
+#ifdef KCOAP_HAVE_PROTO_SENDPAGE
+	/* UDP's would bypass the message layer; without, sendfile uses ours */
+	p->sendpage = NULL;
+#endif
+	memset(&p->node, 0, sizeof(p->node));
+}
+
+/* UDP's proto and ops for a family, taken from a socket of its own. */
+static int kcoap_udp_template(int family, const struct proto **prot,
+			      const struct proto_ops **ops)
+{
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return err;
+	*prot = sock->sk->sk_prot;
+	*ops = sock->ops;
+	sock_release(sock);
+	return 0;
+}
+
+int __init kcoap_sock_init_module(void)
+{
+	const struct proto_ops *ops4, *ops6;
+	int err;
+
+	if (!sock_proto)
+		return 0;
+	if (sock_proto < 0 || sock_proto >= IPPROTO_MAX ||
+	    sock_proto == IPPROTO_UDP || sock_proto == IPPROTO_UDPLITE ||
+	    sock_proto == IPPROTO_ICMP || sock_proto == IPPROTO_ICMPV6) {
+		pr_err("coap: sock_proto %d is not usable\n", sock_proto);
+		return -EINVAL;
+	}
+	err = kcoap_udp_template(AF_INET, &udp_prot4, &ops4);
+	if (err)
+		return err;
+	kcoap_prot_fill(&kcoap_prot4, udp_prot4, "COAP");
+	err = proto_register(&kcoap_prot4, 1);
+	if (err)
+		return err;
+	kcoap_protosw4 = (struct inet_protosw){
+		.type = SOCK_DGRAM,
+		.protocol = sock_proto,
+		.prot = &kcoap_prot4,
+		.ops = ops4,
+	};
+	inet_register_protosw(&kcoap_protosw4);
+	registered4 = true;
+
+	if (!IS_ENABLED(CONFIG_IPV6) ||
+	    kcoap_udp_template(AF_INET6, &udp_prot6, &ops6))
+		return 0;	/* IPv4 only */
+	kcoap_prot_fill(&kcoap_prot6, udp_prot6, "COAPv6");
+	err = proto_register(&kcoap_prot6, 1);
+	if (err)
+		return 0;
+	kcoap_protosw6 = (struct inet_protosw){
+		.type = SOCK_DGRAM,
+		.protocol = sock_proto,
+		.prot = &kcoap_prot6,
+		.ops = ops6,
+	};
+	err = inet6_register_protosw(&kcoap_protosw6);
+	if (err)
+		proto_unregister(&kcoap_prot6);
+	else
+		registered6 = true;
+	return 0;
+}
+
+void kcoap_sock_exit_module(void)
+{
+	/* no socket is left: each holds a reference on the module */
+	if (registered6) {
+		inet6_unregister_protosw(&kcoap_protosw6);
+		proto_unregister(&kcoap_prot6);
+	}
+	if (registered4) {
+		inet_unregister_protosw(&kcoap_protosw4);
+		proto_unregister(&kcoap_prot4);
+	}
+}
