@@ -47,7 +47,7 @@ static void kcoap_peer_from_skb(const struct sk_buff *skb,
 
 /* An empty message with type t echoing mid: RST or empty ACK. */
 void kcoap_send_empty(struct kcoap_endpoint *ep,
-			     const struct kcoap_peer *peer, u8 type, u16 mid)
+		      const struct kcoap_peer *peer, u8 type, u16 mid)
 {
 	struct coap_msg_out out = {
 		.type = type,

@@ -673,7 +673,7 @@ static int kcoap_sock_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (coap_code_is_request(m.code) &&
 	    (m.type == COAP_TYPE_CON || m.type == COAP_TYPE_NON))
 		err = kcoap_cx_start(cs, &peer, buf, len, &m);
-	else if (coap_code_is_response(m.code))
+	else if (coap_code_is_response(m.code) && m.type != COAP_TYPE_RST)
 		err = kcoap_sock_respond(cs, &peer, &m);
 out:
 	kvfree(buf);

@@ -299,7 +299,7 @@
  * is open (answered already, or timed out: the kernel answers 5.03 after
  * request_timeout_ms, as for daemons).  Pings are answered with RST.
  *
- * Any other message (empty, ACK or RST, malformed) gets EINVAL.  close()
+ * Any other message (an empty one, a RST, a malformed one) gets EINVAL.  close()
  * with exchanges open frees them; the module cannot be removed while CoAP
  * sockets exist.
  *
