@@ -51,7 +51,7 @@ unsigned int kcoap_notify_con_every(void)
 }
 
 /*
- * One observer: 120 bytes on 64-bit.  What a CON in flight needs besides
+ * One observer: 128 bytes on 64-bit.  What a CON in flight needs besides
  * lives in struct kcoap_obs_tx, allocated only for that time.
  */
 struct kcoap_observer {
@@ -60,7 +60,9 @@ struct kcoap_observer {
 	struct kcoap_resource *res;	/* NULL once detached */
 	struct kcoap_endpoint *ep;
 	struct kcoap_obs_tx *tx;	/* our CON in flight, or NULL */
-	unsigned long last_con;		/* jiffies of the last CON */
+	u32 last_con;			/* jiffies of the last CON */
+	u32 heard;			/* jiffies: registered or ACKed */
+	u32 nonbytes;			/* NON bytes sent to it since */
 	struct kcoap_peer peer;
 	u8 token[COAP_MAX_TKL];
 	u16 mid;			/* of the last notification */
@@ -242,7 +244,14 @@ static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 	}
 	kcoap_obs_tx_free(o);	/* a final message replaces anything */
 	con = final || kcoap_obs_con_due(o->since_con, con_every, o->last_con,
-					 jiffies);
+					 (u32)jiffies);
+	/* the size a NON would have, near enough: payload or one block */
+	if (!con && kcoap_obs_probe_due(READ_ONCE(params->probing_rate),
+					o->heard, (u32)jiffies, o->nonbytes,
+					min_t(u32, repr->len, 1024) + 32)) {
+		con = true;
+		kcoap_ep_stat_inc(o->ep, OBS_PROBE);
+	}
 	if (con) {
 		tx = kzalloc(sizeof(*tx), GFP_ATOMIC);
 		if (!tx)
@@ -268,10 +277,12 @@ static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 		list_add_tail(&tx->node, &kn->obs_tx);
 		o->tx = tx;
 		o->since_con = 0;
-		o->last_con = jiffies;
+		o->last_con = (u32)jiffies;
 		timer_reduce(&kn->obs_timer, tx->expires);
-	} else if (o->since_con < U8_MAX) {
-		o->since_con++;
+	} else {
+		if (o->since_con < U8_MAX)
+			o->since_con++;
+		o->nonbytes = min_t(u64, (u64)o->nonbytes + skb->len, U32_MAX);
 	}
 	kcoap_obs_xmit(o, skb);
 	return true;
@@ -333,13 +344,16 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 	o->peer = *peer;
 	o->tkl = req->tkl;
 	memcpy(o->token, req->token, req->tkl);
-	o->last_con = jiffies;
+	o->last_con = (u32)jiffies;
 	o->res = res;
 	list_add_tail(&o->node, &ol->head);
 	ol->n++;
 	kn->nobservers++;
 	kcoap_obs_count_changed(kn, res);
 set:
+	/* the client just spoke: a fresh PROBING_RATE budget */
+	o->heard = (u32)jiffies;
+	o->nonbytes = 0;
 	o->accept = accept >= 0 ? accept : KCOAP_OBS_ANY;
 	o->szx = szx;
 	*seq = ol->seq;
@@ -394,6 +408,8 @@ bool kcoap_observe_ack(struct kcoap_endpoint *ep,
 			break;	/* an ACK for a NON: not ours */
 		found = true;
 		kcoap_obs_tx_free(o);
+		o->heard = (u32)jiffies;
+		o->nonbytes = 0;
 		if (!o->res) {
 			kcoap_obs_free(kn, o);	/* its final message arrived */
 			break;

@@ -18,8 +18,12 @@ struct kcoap_resource;
 
 /* Section 4.4: sequence numbers are 24 bits wide and wrap. */
 #define KCOAP_OBS_SEQ_MASK	0xffffff
-/* Section 4.5: a confirmable notification at least every 24 hours. */
-#define KCOAP_OBS_CON_MAX_GAP	(24UL * 60 * 60 * HZ)
+/*
+ * Section 4.5: a confirmable notification at least every 24 hours.  Times
+ * are 32-bit jiffies (observers are small); 24 hours is far below their
+ * wrap.
+ */
+#define KCOAP_OBS_CON_MAX_GAP	((u32)(24UL * 60 * 60 * HZ))
 
 /* The observers of one resource; every field under kcoap_net.obs_lock. */
 struct kcoap_obs_list {
@@ -48,14 +52,30 @@ static inline u32 kcoap_obs_seq_next(u32 seq)
 /*
  * Is the next notification to an observer confirmable?  since_con counts
  * the NON notifications sent since its last CON, last_con is when that
- * CON went (jiffies).  Pure, so KUnit checks the rule.
+ * CON went (32-bit jiffies).  Pure, so KUnit checks the rule.
  */
 static inline bool kcoap_obs_con_due(u32 since_con, u32 con_every,
-				     unsigned long last_con, unsigned long now)
+				     u32 last_con, u32 now)
 {
 	if (con_every <= 1 || since_con + 1 >= con_every)
 		return true;
-	return time_after_eq(now, last_con + KCOAP_OBS_CON_MAX_GAP);
+	return (s32)(now - last_con) >= (s32)KCOAP_OBS_CON_MAX_GAP;
+}
+
+/*
+ * RFC 7252 section 4.7: to a peer that does not respond, at most
+ * PROBING_RATE bytes per second on average.  An observer "responds" when
+ * it registers or acknowledges a CON notification (at heard, 32-bit
+ * jiffies); sent is what went to it as NON since.  True when another len
+ * bytes of NON would exceed the rate: the notification then goes as a
+ * CON, which the peer must answer, and of which only one is in flight.
+ */
+static inline bool kcoap_obs_probe_due(u32 rate, u32 heard, u32 now,
+				       u32 sent, u32 len)
+{
+	u64 allowed = (u64)rate * jiffies_to_msecs(now - heard) / 1000;
+
+	return (u64)sent + len > allowed;
 }
 
 void kcoap_observe_init(struct kcoap_net *kn);

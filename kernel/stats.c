@@ -58,6 +58,7 @@ static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_OBS_RESET] = "obs_reset",
 	[COAP_STATS_A_OBS_TIMEOUT] = "obs_timeout",
 	[COAP_STATS_A_OBS_NOTIFICATIONS] = "obs_notifications",
+	[COAP_STATS_A_OBS_PROBE] = "obs_probe",
 	[COAP_STATS_A_DEDUP_ENTRIES] = "dedup_entries",
 	[COAP_STATS_A_EXCHANGES] = "exchanges",
 	[COAP_STATS_A_OBSERVERS] = "observers",

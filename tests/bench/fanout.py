@@ -90,6 +90,10 @@ def main():
             print(__doc__, file=sys.stderr)
             return 2
     g = nltool.Genl()
+    # NON notifications as fast as they come: PROBING_RATE (1 byte/s by
+    # default) would turn them into CONs for observers that never ACK
+    g.call("endpoint_set", [("addr", "addr:0.0.0.0:5683"),
+                            ("param.probing_rate", "1000000")])
     path = "/bench/fan"
     err, msg, _ = g.call("resource_add", [("path", path), ("observable", "flag"),
                                           ("notify_con", "255"), ("methods", "2")])

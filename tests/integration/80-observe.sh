@@ -36,6 +36,11 @@ wait_file() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done;
 j() { jq -s -c "$2" "$1"; }
 
 for _ in $(seq 50); do grep -q ready "$W/daemon.out" && break; sleep 0.1; done
+# PROBING_RATE (1 byte/s by default) would turn most NONs of this quick
+# test into CONs; raised here, and tested on its own at the end
+for a in 0.0.0.0:5683 [::]:5683; do
+	$NL call endpoint_set addr=addr:$a param.probing_rate=1000000 >/dev/null
+done
 d resource_add path=/obs observable=flag notify_con=1 methods=2
 d resource_add path=/obs-non observable=flag notify_con=255 methods=2
 d resource_add path=/plain methods=2
@@ -281,6 +286,22 @@ check "libcoap: coap-client-notls -s receives both notifications" \
 check "node-coap: observe stream receives both notifications" \
 	sh -c "grep -q '\"payload\":\"L1\"' '$W/nc' && grep -q '\"payload\":\"L2\"' '$W/nc'"
 sleep 0.5
+
+# ---- PROBING_RATE: NON notifications to a client that never answers ----
+# 100 bytes/s; each state about 130 bytes on the wire
+$NL call endpoint_set addr=addr:0.0.0.0:5683 param.probing_rate=100 >/dev/null
+pr0=$(stat obs_probe)
+$OBS $H $PORT obs-non --type non --seconds 5 --count 4 --ready "$W/r15" >"$W/o15" &
+o15=$!
+wait_file "$W/r15"
+sleep 1.6		# 160 bytes of budget: room for one NON
+for v in 1 2 3 4; do pub /obs-non "$(big P$v 99)"; sleep 0.2; done
+wait $o15
+check "PROBING_RATE 100 B/s: the first NON fits the budget, the next ones would not and go as CON" \
+	test "$(j "$W/o15" '[.[] | select(.ev == "notification") | .type] == ["NON", "CON", "CON", "CON"]')" = true
+check "  obs_probe moved by 3" test "$(stat obs_probe)" = $((pr0 + 3))
+$NL call endpoint_set addr=addr:0.0.0.0:5683 param.probing_rate=1 >/dev/null
+[ "$T_FAIL" = 0 ] || sed 's/^/# o15: /' "$W/o15" | cut -c1-200
 
 # ---- teardown: observers (one with a CON in flight) when the module goes ----
 $OBS $H $PORT obs --no-ack --keep --seconds 1 --ready "$W/t1" >/dev/null &

@@ -39,7 +39,7 @@ static void seq_wrap_is_fresher_in_rfc_arithmetic(struct kunit *test)
 
 static void every_one_con(struct kunit *test)
 {
-	unsigned long now = 1000;
+	u32 now = 1000;
 
 	KUNIT_EXPECT_TRUE(test, kcoap_obs_con_due(0, 1, now, now));
 	KUNIT_EXPECT_TRUE(test, kcoap_obs_con_due(0, 0, now, now));
@@ -48,7 +48,7 @@ static void every_one_con(struct kunit *test)
 /* Every Nth: N-1 NONs, then a CON. */
 static void every_nth_con(struct kunit *test)
 {
-	unsigned long now = 5000;
+	u32 now = 5000;
 	u32 i, cons = 0, since = 0;
 
 	for (i = 0; i < 60; i++) {
@@ -69,12 +69,33 @@ static void every_nth_con(struct kunit *test)
 /* Section 4.5: at least one CON every 24 hours, jiffies wrap included. */
 static void con_at_least_daily(struct kunit *test)
 {
-	unsigned long last = ULONG_MAX - 10;
-	unsigned long day = KCOAP_OBS_CON_MAX_GAP;
+	u32 last = U32_MAX - 10;	/* the jiffies wrap in between */
+	u32 day = KCOAP_OBS_CON_MAX_GAP;
 
 	KUNIT_EXPECT_FALSE(test, kcoap_obs_con_due(1, 255, last, last + day - 1));
 	KUNIT_EXPECT_TRUE(test, kcoap_obs_con_due(1, 255, last, last + day));
 	KUNIT_EXPECT_TRUE(test, kcoap_obs_con_due(1, 255, last, last + 2 * day));
+}
+
+/* PROBING_RATE: NON bytes since the peer last spoke, against the rate. */
+static void probe_budget(struct kunit *test)
+{
+	u32 heard = U32_MAX - HZ / 2;	/* across the jiffies wrap */
+	u32 ten_s = heard + 10 * HZ;
+
+	/* 1 byte/s (the default) for 10 s: 10 bytes */
+	KUNIT_EXPECT_FALSE(test, kcoap_obs_probe_due(1, heard, ten_s, 0, 10));
+	KUNIT_EXPECT_TRUE(test, kcoap_obs_probe_due(1, heard, ten_s, 0, 11));
+	KUNIT_EXPECT_TRUE(test, kcoap_obs_probe_due(1, heard, ten_s, 5, 6));
+	/* right after the peer spoke nothing is allowed yet */
+	KUNIT_EXPECT_TRUE(test, kcoap_obs_probe_due(1000, heard, heard, 0, 1));
+	/* a fast rate lets NONs through */
+	KUNIT_EXPECT_FALSE(test, kcoap_obs_probe_due(1000000, heard, heard + HZ,
+						     500000, 400000));
+	/* the largest rate for a day stays in range (no overflow) */
+	KUNIT_EXPECT_FALSE(test, kcoap_obs_probe_due(1000000, heard,
+						     heard + KCOAP_OBS_CON_MAX_GAP,
+						     U32_MAX - 2000, 1024));
 }
 
 static void list_starts_empty_and_open(struct kunit *test)
@@ -97,6 +118,7 @@ static struct kunit_case coap_observe_cases[] = {
 	KUNIT_CASE(every_one_con),
 	KUNIT_CASE(every_nth_con),
 	KUNIT_CASE(con_at_least_daily),
+	KUNIT_CASE(probe_budget),
 	KUNIT_CASE(list_starts_empty_and_open),
 	{}
 };

@@ -55,6 +55,7 @@ static const char *const names[] = {
 	S(OBS_RESET, "obs_reset"),
 	S(OBS_TIMEOUT, "obs_timeout"),
 	S(OBS_NOTIFICATIONS, "obs_notifications"),
+	S(OBS_PROBE, "obs_probe"),
 	S(DEDUP_ENTRIES, "dedup_entries"),
 	S(EXCHANGES, "exchanges"),
 	S(OBSERVERS, "observers"),

@@ -158,7 +158,10 @@
  * first Block2 block (with Size2) when it is larger than the block size
  * the client asked for or than 1024 bytes.  Notifications are NON except
  * every COAP_A_NOTIFY_CON-th and at least one a day, which are CON and
- * retransmitted like any CON.  At most one CON is in flight per observer;
+ * retransmitted like any CON; so is a notification that would take the
+ * NON traffic to an observer since it last registered or acknowledged
+ * over the endpoint's PROBING_RATE (RFC 7252 section 4.7: obs_probe).
+ * At most one CON is in flight per observer;
  * a newer state meanwhile is sent as its retransmission or after its ACK
  * (RFC 7641 section 4.5.2).  An observer is removed by an RST to any
  * notification (obs_reset), by a GET with Observe 1 (obs_cancelled), or
@@ -169,7 +172,7 @@
  * max_observers per resource and max_observers_net per namespace (module
  * parameters); beyond, the client gets the plain response without Observe
  * (obs_refused).  A withdrawn representation notifies nobody.  An
- * observer costs 120 bytes of kernel memory (plus a retransmission copy
+ * observer costs 128 bytes of kernel memory (plus a retransmission copy
  * while a CON is in flight).
  *
  * Counters
@@ -560,6 +563,7 @@ enum coap_stats_attr {
 	COAP_STATS_A_OBS_RESET,
 	COAP_STATS_A_OBS_TIMEOUT,
 	COAP_STATS_A_OBS_NOTIFICATIONS,
+	COAP_STATS_A_OBS_PROBE,
 	/* block-wise transfer (RFC 7959, see the Block-wise section) */
 	COAP_STATS_A_BLOCK2_SENT,
 	COAP_STATS_A_BLOCK2_CACHE_HIT,
