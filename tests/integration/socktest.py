@@ -229,6 +229,38 @@ def t_error_reset():
     u.close()
 
 
+def t_client_duplicates():
+    """A server that sends its separate CON response twice (its ACK got
+    lost, say): the application sees it once, each copy is ACKed."""
+    u = silent_peer()
+    s = csock()
+    s.sendto(get("d", b"\x0d"), u.getsockname())
+    d, a = u.recvfrom(100)
+    u.sendto(bytes([0x60, 0, d[2], d[3]]), a)           # empty ACK
+    resp = build(0, 0x45, 0x7777, b"\x0d", [], b"twice")
+    u.sendto(resp, a)
+    u.sendto(resp, a)
+    u.settimeout(2)
+    acks = [u.recv(100), u.recv(100)]
+    first = s.recv(100) if wait(s, 2000) & select.POLLIN else b""
+    again = wait(s, 500)
+    check("a separate response sent twice: delivered once",
+          parse(first).get("payload") == "twice" and not again)
+    check("  and both copies acknowledged with its MID",
+          acks == [bytes([0x60, 0, 0x77, 0x77])] * 2, acks)
+    # an unexpected CON response: RST; an unexpected NON: dropped
+    u.sendto(build(0, 0x45, 0x7778, b"\x0e", [], b"?"), a)
+    rst = u.recv(100)
+    check("a CON response matching no request gets RST, not delivered",
+          rst == bytes([0x70, 0, 0x77, 0x78]) and not wait(s, 300), rst)
+    st = stats(s)
+    check("  COAP_SO_STATS: 1 response, 1 duplicate, 1 dropped",
+          st["rx_responses"] == 1 and st["rx_duplicates"] == 1 and
+          st["rx_dropped"] == 1, st)
+    s.close()
+    u.close()
+
+
 def t_client_rules():
     u = silent_peer()
     s = csock()
@@ -468,7 +500,7 @@ def t_close_in_flight():
 
 def main():
     for t in (t_options, t_client_libcoap, t_error_timeout, t_error_reset,
-              t_client_rules, t_server, t_server_bounds, t_epoll,
+              t_client_duplicates, t_client_rules, t_server, t_server_bounds, t_epoll,
               t_close_in_flight):
         try:
             t()
