@@ -21,6 +21,7 @@
 #include "blockwise.h"
 #include "codec.h"
 #include "compat.h"
+#include "dedup.h"
 #include "linkformat.h"
 #include "observe.h"
 #include "params.h"
@@ -46,11 +47,9 @@ struct kcoap_net {
 	spinlock_t pending_lock;
 	DECLARE_HASHTABLE(pend_handle, 8);	/* waiting for a daemon */
 	DECLARE_HASHTABLE(out_mid, 8);		/* separate CONs in flight */
-	DECLARE_HASHTABLE(dedup_hash, 10);
+	struct kcoap_dedup_table dedup;
 	DECLARE_HASHTABLE(peer_hash, 8);	/* records per peer */
-	struct list_head dedup_fifo[2];		/* CON, NON: oldest first */
 	struct timer_list dedup_timer;
-	unsigned int ndedup;
 	unsigned int npending;
 	atomic64_t next_handle;
 	/* obs_lock: softirq and process (_bh) context; observe.c */

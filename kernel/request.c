@@ -61,32 +61,6 @@ enum {
 	KCOAP_DONE,
 };
 
-/* The cached reply: length, then the datagram. */
-struct kcoap_reply_copy {
-	u16 len;
-	u8 data[];
-};
-
-/*
- * A deduplication record: 80 bytes on 64-bit, plus the cached reply (the
- * ACK a duplicate gets, kmalloc'd; nothing for a NON).
- */
-struct kcoap_dedup {
-	struct hlist_node hnode;	/* dedup_hash, by peer and MID */
-	struct list_head fifo;		/* dedup_fifo[CON or NON], oldest first */
-	unsigned long expires;		/* jiffies */
-	struct kcoap_pending *pending;	/* while the exchange is open */
-	struct kcoap_reply_copy *reply;	/* what a duplicate CON gets */
-	union {
-		__be32 v4;
-		struct in6_addr v6;
-	} addr;
-	__be16 port;
-	u16 mid;
-	u8 family;
-	u8 type;
-};
-
 /*
  * Per peer: its records (the max_dedup_per_peer bound) and the CONs we
  * have outstanding to it (NSTART, section 4.7) with the queue behind them.
@@ -150,68 +124,22 @@ void kcoap_requests_init(struct kcoap_net *kn)
 	spin_lock_init(&kn->pending_lock);
 	hash_init(kn->pend_handle);
 	hash_init(kn->out_mid);
-	hash_init(kn->dedup_hash);
+	kcoap_dedup_table_init(&kn->dedup);
 	hash_init(kn->peer_hash);
-	INIT_LIST_HEAD(&kn->dedup_fifo[0]);
-	INIT_LIST_HEAD(&kn->dedup_fifo[1]);
 	timer_setup(&kn->dedup_timer, kcoap_dedup_gc, 0);
 	atomic64_set(&kn->next_handle, 0);
 }
 
-static u32 kcoap_addr_hash(u8 family, const void *addr, __be16 port, u32 h)
-{
-	h = jhash_2words((__force u32)port, family, h);
-	if (family == AF_INET)
-		return jhash_1word(*(const u32 *)addr, h);
-	return jhash(addr, sizeof(struct in6_addr), h);
-}
-
 static u32 kcoap_mid_hash(const struct kcoap_peer *peer, u16 mid)
 {
-	return kcoap_addr_hash(peer->family, &peer->addr, peer->port, mid);
-}
-
-static bool kcoap_addr_eq(u8 family, const void *a, const void *b)
-{
-	if (family == AF_INET)
-		return *(const __be32 *)a == *(const __be32 *)b;
-	return ipv6_addr_equal(a, b);
-}
-
-static bool kcoap_peer_eq(const struct kcoap_peer *a,
-			  const struct kcoap_peer *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       kcoap_addr_eq(a->family, &a->addr, &b->addr);
-}
-
-static bool kcoap_dedup_is(const struct kcoap_dedup *dd,
-			   const struct kcoap_peer *peer, u16 mid)
-{
-	return dd->mid == mid && dd->family == peer->family &&
-	       dd->port == peer->port &&
-	       kcoap_addr_eq(dd->family, &dd->addr, &peer->addr);
-}
-
-/* pending_lock held for all the dedup helpers. */
-static struct kcoap_dedup *kcoap_dedup_find(struct kcoap_net *kn,
-					    const struct kcoap_peer *peer,
-					    u16 mid)
-{
-	struct kcoap_dedup *dd;
-
-	hash_for_each_possible(kn->dedup_hash, dd, hnode,
-			       kcoap_mid_hash(peer, mid))
-		if (kcoap_dedup_is(dd, peer, mid))
-			return dd;
-	return NULL;
+	return kcoap_peer_hash(peer, mid);
 }
 
 static struct kcoap_peer_count *kcoap_peer_count(struct kcoap_net *kn,
 						 const struct kcoap_peer *peer,
 						 bool create)
 {
-	u32 h = kcoap_addr_hash(peer->family, &peer->addr, peer->port, 0);
+	u32 h = kcoap_peer_hash(peer, 0);
 	struct kcoap_peer_count *pc;
 
 	hash_for_each_possible(kn->peer_hash, pc, hnode, h)
@@ -253,33 +181,17 @@ static void kcoap_dedup_free(struct kcoap_net *kn, struct kcoap_dedup *dd)
 	}
 	if (dd->pending)
 		dd->pending->dd = NULL;
-	hash_del(&dd->hnode);
-	list_del(&dd->fifo);
+	kcoap_dedup_unlink(&kn->dedup, dd);
 	kfree(dd->reply);
 	kmem_cache_free(kcoap_dedup_cache, dd);
-	kn->ndedup--;
 }
 
 /* Evict the oldest finished record, of one peer if peer is set. */
 static bool kcoap_dedup_evict(struct kcoap_net *kn,
 			      const struct kcoap_peer *peer)
 {
-	struct kcoap_dedup *dd, *victim = NULL;
-	int i;
+	struct kcoap_dedup *victim = kcoap_dedup_victim(&kn->dedup, peer);
 
-	for (i = 0; i < 2; i++) {
-		list_for_each_entry(dd, &kn->dedup_fifo[i], fifo) {
-			if (dd->pending ||
-			    (peer && !(dd->family == peer->family &&
-				       dd->port == peer->port &&
-				       kcoap_addr_eq(dd->family, &dd->addr,
-						     &peer->addr))))
-				continue;
-			if (!victim || time_before(dd->expires, victim->expires))
-				victim = dd;
-			break;
-		}
-	}
 	if (!victim)
 		return false;
 	kcoap_dedup_free(kn, victim);
@@ -298,7 +210,7 @@ static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
 	u64 life;
 
 	/* a bound lowered at run time may need more than one eviction */
-	while (kn->ndedup >= READ_ONCE(max_dedup))
+	while (kn->dedup.n >= READ_ONCE(max_dedup))
 		if (!kcoap_dedup_evict(kn, NULL))
 			return NULL;
 	pc = kcoap_peer_count(kn, peer, true);
@@ -310,42 +222,28 @@ static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
 	dd = kmem_cache_zalloc(kcoap_dedup_cache, GFP_ATOMIC);
 	if (!dd)
 		return NULL;
-	dd->family = peer->family;
-	dd->port = peer->port;
-	dd->addr.v6 = peer->addr.v6;
-	dd->mid = req->mid;
-	dd->type = req->type;
 	life = con ? kcoap_exchange_lifetime(params) :
 		     kcoap_non_lifetime(params);
-	dd->expires = jiffies + msecs_to_jiffies(min_t(u64, life, UINT_MAX));
-	hash_add(kn->dedup_hash, &dd->hnode, kcoap_mid_hash(peer, req->mid));
-	list_add_tail(&dd->fifo, &kn->dedup_fifo[con ? 0 : 1]);
+	kcoap_dedup_insert(&kn->dedup, dd, peer, req->mid, req->type,
+			   jiffies + msecs_to_jiffies(min_t(u64, life,
+							    UINT_MAX)));
 	pc->n++;
-	kn->ndedup++;
-	if (!timer_pending(&kn->dedup_timer))
-		mod_timer(&kn->dedup_timer, dd->expires);
+	/* a NON record expires before the CONs ahead of it */
+	timer_reduce(&kn->dedup_timer, dd->expires);
 	return dd;
 }
 
 /* Free what has expired, oldest first, and wake up for the next one. */
 static void kcoap_dedup_expire(struct kcoap_net *kn, bool all)
 {
-	unsigned long next = 0;
+	unsigned long next;
 	struct kcoap_dedup *dd;
-	int i;
 
-	for (i = 0; i < 2; i++) {
-		while (!list_empty(&kn->dedup_fifo[i])) {
-			dd = list_first_entry(&kn->dedup_fifo[i],
-					      struct kcoap_dedup, fifo);
-			if (!all && time_before(jiffies, dd->expires)) {
-				if (!next || time_before(dd->expires, next))
-					next = dd->expires;
-				break;
-			}
-			kcoap_dedup_free(kn, dd);
-		}
-	}
+	/* all: as if the end of time had come */
+	while ((dd = kcoap_dedup_expired(&kn->dedup, all ?
+					 jiffies + MAX_JIFFY_OFFSET : jiffies,
+					 &next)))
+		kcoap_dedup_free(kn, dd);
 	if (next)
 		mod_timer(&kn->dedup_timer, next);
 }
@@ -385,7 +283,7 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 	struct kcoap_dedup *dd;
 
 	spin_lock(&kn->pending_lock);
-	dd = kcoap_dedup_find(kn, peer, req->mid);
+	dd = kcoap_dedup_lookup(&kn->dedup, peer, req->mid);
 	if (dd && req->type == COAP_TYPE_CON && dd->reply) {
 		skb = kcoap_skb_alloc(dd->reply->len);
 		if (skb)
@@ -1042,13 +940,13 @@ void kcoap_requests_exit(struct kcoap_net *kn)
 	spin_lock_bh(&kn->pending_lock);
 	kcoap_dedup_expire(kn, true);
 	spin_unlock_bh(&kn->pending_lock);
-	WARN_ON(kn->npending || kn->ndedup);
+	WARN_ON(kn->npending || kn->dedup.n);
 }
 
 void kcoap_requests_gauges(struct kcoap_net *kn, u64 *dedup, u64 *pending)
 {
 	spin_lock_bh(&kn->pending_lock);
-	*dedup = kn->ndedup;
+	*dedup = kn->dedup.n;
 	*pending = kn->npending;
 	spin_unlock_bh(&kn->pending_lock);
 }
