@@ -215,7 +215,10 @@ check "every request that reached the daemon reached it once ($seen seen, $uniq 
 check "forwarded count equals what the daemon saw" test "$(delta req_forwarded $before_fw)" = "$seen"
 check "duplicates were absorbed by the kernel" test "$(delta req_duplicate $dup0)" -gt 0
 check "every completed request reached the daemon" test "$okc" -le "$seen"
-check "at least 18 of 20 PUTs completed through 30% loss each way ($okc)" test "$okc" -ge 18
+# libcoap's client gives up after its 4 retransmissions: with 30% loss
+# each way a PUT fails with p = 0.51^5 = 3.5%, so 3 failures in 20 happen
+# in about 3% of runs; 5 or more in under 0.1%
+check "at least 16 of 20 PUTs completed through 30% loss each way ($okc)" test "$okc" -ge 16
 kill $count 2>/dev/null
 wait $count 2>/dev/null
 check "rx_datagrams equals the sum of outcome counters" stats_balanced
