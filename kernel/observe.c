@@ -96,25 +96,6 @@ void kcoap_observe_init(struct kcoap_net *kn)
 	kn->nobservers = 0;
 }
 
-static u32 kcoap_obs_mid_hash(const struct kcoap_peer *peer, u16 mid)
-{
-	u32 h = jhash_2words((__force u32)peer->port, mid, peer->family);
-
-	if (peer->family == AF_INET)
-		return jhash_1word((__force u32)peer->addr.v4, h);
-	return jhash(&peer->addr.v6, sizeof(peer->addr.v6), h);
-}
-
-static bool kcoap_obs_peer_eq(const struct kcoap_peer *a,
-			      const struct kcoap_peer *b)
-{
-	if (a->family != b->family || a->port != b->port)
-		return false;
-	if (a->family == AF_INET)
-		return a->addr.v4 == b->addr.v4;
-	return ipv6_addr_equal(&a->addr.v6, &b->addr.v6);
-}
-
 /* Tell the owner when its resource gains its first or loses its last. */
 static void kcoap_obs_count_changed(struct kcoap_net *kn,
 				    struct kcoap_resource *res)
@@ -212,7 +193,7 @@ static void kcoap_obs_set_mid(struct kcoap_net *kn, struct kcoap_observer *o,
 	if (!hlist_unhashed(&o->mid_node))
 		hash_del(&o->mid_node);
 	o->mid = mid;
-	hash_add(kn->obs_mid, &o->mid_node, kcoap_obs_mid_hash(&o->peer, mid));
+	hash_add(kn->obs_mid, &o->mid_node, kcoap_peer_hash(&o->peer, mid));
 }
 
 static void kcoap_obs_xmit(struct kcoap_observer *o, struct sk_buff *skb)
@@ -322,7 +303,7 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 	/* section 4.1: the same endpoint and token replace the entry */
 	list_for_each_entry(o, &ol->head, node) {
 		if (o->tkl == req->tkl && !memcmp(o->token, req->token, o->tkl) &&
-		    kcoap_obs_peer_eq(&o->peer, peer)) {
+		    kcoap_peer_eq(&o->peer, peer)) {
 			o->ep = ep;
 			o->peer = *peer;
 			goto set;
@@ -374,7 +355,7 @@ void kcoap_observe_deregister(struct kcoap_endpoint *ep,
 	spin_lock(&kn->obs_lock);
 	list_for_each_entry(o, &res->obs.head, node) {
 		if (o->tkl == req->tkl && !memcmp(o->token, req->token, o->tkl) &&
-		    kcoap_obs_peer_eq(&o->peer, peer)) {
+		    kcoap_peer_eq(&o->peer, peer)) {
 			kcoap_obs_free(kn, o);
 			kcoap_ep_stat_inc(ep, OBS_CANCELLED);
 			break;
@@ -394,8 +375,8 @@ bool kcoap_observe_ack(struct kcoap_endpoint *ep,
 	rcu_read_lock();
 	spin_lock(&kn->obs_lock);
 	hash_for_each_possible(kn->obs_mid, o, mid_node,
-			       kcoap_obs_mid_hash(peer, mid)) {
-		if (o->mid != mid || !kcoap_obs_peer_eq(&o->peer, peer))
+			       kcoap_peer_hash(peer, mid)) {
+		if (o->mid != mid || !kcoap_peer_eq(&o->peer, peer))
 			continue;
 		if (reset) {
 			/* section 3.6: the client is not interested any more */

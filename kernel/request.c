@@ -747,6 +747,26 @@ fail:
 	return false;
 }
 
+/*
+ * Refuse what cannot be sent before the request is consumed: sort the
+ * options and size the answer with the longest token.
+ */
+static int kcoap_response_check(struct kcoap_response *resp)
+{
+	struct coap_msg_out out = {
+		.code = resp->code,
+		.tkl = COAP_MAX_TKL,
+		.opts = resp->opts,
+		.nopts = resp->nopts,
+		.payload_len = resp->payload_len,
+	};
+	long size;
+
+	kcoap_opts_sort(resp->opts, resp->nopts);
+	size = coap_msg_size(&out);
+	return size < 0 || size > KCOAP_MAX_DATAGRAM ? -EMSGSIZE : 0;
+}
+
 bool kcoap_request_to_app(struct kcoap_endpoint *ep,
 			  const struct kcoap_peer *peer,
 			  const struct coap_msg *req, struct kcoap_daemon *app,
@@ -787,22 +807,14 @@ int kcoap_request_respond_app(struct kcoap_endpoint *ep,
 			      const struct kcoap_peer *peer, const u8 *token,
 			      u8 tkl, struct kcoap_response *resp)
 {
-	struct coap_msg_out out = {
-		.code = resp->code,
-		.tkl = COAP_MAX_TKL,
-		.opts = resp->opts,
-		.nopts = resp->nopts,
-		.payload_len = resp->payload_len,
-	};
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_pending *p;
-	int bkt, err = -ENOENT;
-	long size;
+	int bkt, err;
 
-	kcoap_opts_sort(resp->opts, resp->nopts);
-	size = coap_msg_size(&out);
-	if (size < 0 || size > KCOAP_MAX_DATAGRAM)
-		return -EMSGSIZE;
+	err = kcoap_response_check(resp);
+	if (err)
+		return err;
+	err = -ENOENT;
 	spin_lock_bh(&kn->pending_lock);
 	/* by token and peer (section 5.3.2); a socket has few open at once */
 	hash_for_each(kn->pend_handle, bkt, p, hnode) {
@@ -826,23 +838,14 @@ int kcoap_request_respond_app(struct kcoap_endpoint *ep,
 int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
 			  struct kcoap_response *resp)
 {
-	struct coap_msg_out out = {
-		.code = resp->code,
-		.tkl = COAP_MAX_TKL,
-		.opts = resp->opts,
-		.nopts = resp->nopts,
-		.payload_len = resp->payload_len,
-	};
 	struct kcoap_pending *p;
 	struct kcoap_bw_out bo;
-	int err = -ENOENT;
-	long size;
+	int err;
 
-	/* refuse what cannot be sent before the request is consumed */
-	kcoap_opts_sort(resp->opts, resp->nopts);
-	size = coap_msg_size(&out);
-	if (size < 0 || size > KCOAP_MAX_DATAGRAM)
-		return -EMSGSIZE;
+	err = kcoap_response_check(resp);
+	if (err)
+		return err;
+	err = -ENOENT;
 
 	spin_lock_bh(&kn->pending_lock);
 	hash_for_each_possible(kn->pend_handle, p, hnode, handle) {

@@ -112,16 +112,6 @@ static const struct proto *kcoap_udp_prot(const struct sock *sk)
 	return sk->sk_family == AF_INET6 ? udp_prot6 : udp_prot4;
 }
 
-static bool kcoap_peer_same(const struct kcoap_peer *a,
-			    const struct kcoap_peer *b)
-{
-	if (a->family != b->family || a->port != b->port)
-		return false;
-	if (a->family == AF_INET)
-		return a->addr.v4 == b->addr.v4;
-	return ipv6_addr_equal(&a->addr.v6, &b->addr.v6);
-}
-
 /* ---- client exchanges -------------------------------------------------- */
 
 static u32 kcoap_cx_lifetime(const struct kcoap_csock *cs, u8 type)
@@ -171,7 +161,7 @@ static unsigned int kcoap_cx_outstanding(struct kcoap_csock *cs,
 
 	list_for_each_entry(cx, &cs->cx, node)
 		if (cx->state == KCOAP_CX_WAIT_ACK &&
-		    kcoap_peer_same(&cx->peer, peer))
+		    kcoap_peer_eq(&cx->peer, peer))
 			n++;
 	return n;
 }
@@ -219,7 +209,7 @@ static void kcoap_cx_kick(struct kcoap_csock *cs, const struct kcoap_peer *peer)
 		if (n >= nstart)
 			break;
 		if (cx->state == KCOAP_CX_QUEUED &&
-		    kcoap_peer_same(&cx->peer, peer)) {
+		    kcoap_peer_eq(&cx->peer, peer)) {
 			kcoap_cx_launch(cs, cx);
 			n++;
 		}
@@ -308,7 +298,7 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 	/* section 5.3.1: a token names one outstanding request per peer */
 	list_for_each_entry(o, &cs->cx, node) {
 		if (o->tkl == cx->tkl && !memcmp(o->token, cx->token, cx->tkl) &&
-		    kcoap_peer_same(&o->peer, peer)) {
+		    kcoap_peer_eq(&o->peer, peer)) {
 			err = -EBUSY;
 			goto out;
 		}
@@ -341,7 +331,7 @@ static bool kcoap_seen(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 
 	for (i = 0; i < KCOAP_SEEN; i++)
 		if (cs->seen[i].mid == mid &&
-		    kcoap_peer_same(&cs->seen[i].peer, peer))
+		    kcoap_peer_eq(&cs->seen[i].peer, peer))
 			return true;
 	if (remember) {
 		i = cs->seen_next++ % KCOAP_SEEN;
@@ -365,7 +355,7 @@ static int kcoap_cx_ack(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 	spin_lock(&cs->lock);
 	list_for_each_entry(cx, &cs->cx, node) {
 		if (cx->mid != msg->mid || cx->state != KCOAP_CX_WAIT_ACK ||
-		    !kcoap_peer_same(&cx->peer, peer))
+		    !kcoap_peer_eq(&cx->peer, peer))
 			continue;
 		if (msg->type == COAP_TYPE_RST) {
 			kcoap_ep_stat_inc(ep, RX_RESETS);
@@ -415,7 +405,7 @@ static bool kcoap_cx_response(struct kcoap_csock *cs,
 			if (cx->state != KCOAP_CX_QUEUED &&
 			    cx->tkl == msg->tkl &&
 			    !memcmp(cx->token, msg->token, cx->tkl) &&
-			    kcoap_peer_same(&cx->peer, peer)) {
+			    kcoap_peer_eq(&cx->peer, peer)) {
 				found = cx;
 				break;
 			}
