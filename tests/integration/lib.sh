@@ -31,6 +31,23 @@ expect() {
 	fi
 }
 
+# wait_until [-t SECS] CMD...: true as soon as CMD succeeds; false if it
+# has not within SECS (default WAIT_SECS, 60).  Polls every 50 ms: a
+# check waits for the state it needs, never for the clock.
+WAIT_SECS=${WAIT_SECS:-60}
+wait_until() {
+	local secs=$WAIT_SECS end
+	if [ "$1" = -t ]; then secs=$2; shift 2; fi
+	end=$(( $(date +%s%N) / 1000000 + secs * 1000 ))
+	until "$@"; do
+		[ $(( $(date +%s%N) / 1000000 )) -lt $end ] || return 1
+		sleep 0.05
+	done
+}
+
+# stat_at_least NAME N: the namespace counter NAME has reached N
+stat_at_least() { [ "$(stat "$1")" -ge "$2" ] 2>/dev/null; }
+
 stat() { awk -v k="$1" '$1 == k { print $2 }' /proc/net/coap_stats; }
 
 # Sum of the outcome counters must equal rx_datagrams (see stats.h).
