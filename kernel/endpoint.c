@@ -56,6 +56,12 @@ struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
 	return NULL;
 }
 
+static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
+{
+	free_percpu(ep->stats);
+	kfree(ep);
+}
+
 static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 {
 	struct kcoap_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
@@ -68,27 +74,26 @@ static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 		return NULL;
 	}
 	ep->kn = kn;
+	refcount_set(&ep->ref, 1);
+	ep->free = kcoap_endpoint_free;
 	kcoap_params_default(&ep->params);
 	/* section 4.4: start MIDs at a random value */
 	atomic_set(&ep->next_mid, get_random_u32());
 	return ep;
 }
 
-static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
-{
-	free_percpu(ep->stats);
-	kfree(ep);
-}
-
 /* The endpoint of a CoAP socket (sock.c): not listed, not closed here. */
 int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
-			     struct socket *sock)
+			     struct socket *sock,
+			     void (*free)(struct kcoap_endpoint *ep))
 {
 	ep->stats = alloc_percpu(struct kcoap_stats);
 	if (!ep->stats)
 		return -ENOMEM;
 	ep->kn = kn;
 	ep->sock = sock;
+	refcount_set(&ep->ref, 1);
+	ep->free = free;
 	INIT_LIST_HEAD(&ep->node);
 	kcoap_params_default(&ep->params);
 	atomic_set(&ep->next_mid, get_random_u32());
@@ -100,12 +105,15 @@ void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep)
 	free_percpu(ep->stats);
 }
 
+static void kcoap_encap_destroy(struct sock *sk);
+
 static void kcoap_endpoint_hook(struct kcoap_endpoint *ep)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.sk_user_data = ep,
 		.encap_type = 1,
 		.encap_rcv = kcoap_udp_recv,
+		.encap_destroy = ep->adopted ? kcoap_encap_destroy : NULL,
 	};
 
 	setup_udp_tunnel_sock(ep->kn->net, ep->sock, &tcfg);
@@ -162,9 +170,12 @@ fail:
 }
 
 /*
- * Take over a bound UDP socket from userspace.  The endpoint holds a
- * reference to its file, so the socket outlives the caller's descriptor;
- * closing the endpoint unhooks it and drops that reference.
+ * Take over a bound UDP socket from userspace.  The endpoint lives as long
+ * as the socket does and holds no reference to it: a reference would keep
+ * the socket, and with it its network namespace, alive after every process
+ * there has gone.  Whoever holds a descriptor keeps the endpoint; the last
+ * close ends it (kcoap_encap_destroy), and deleting the endpoint gives the
+ * socket back as a plain UDP socket.
  */
 struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
 {
@@ -207,8 +218,6 @@ struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
 	kcoap_endpoint_hook(ep);
 	list_add_tail_rcu(&ep->node, &kn->endpoints);
 	mutex_unlock(&kn->lock);
-	/* keep the file (and so the socket); drop the lookup's reference */
-	get_file(sock->file);
 	sockfd_put(sock);
 	return ep;
 unlock:
@@ -220,38 +229,62 @@ put:
 	return ERR_PTR(err);
 }
 
-/* Give an adopted socket back in the state we found it. */
+/*
+ * Give an adopted socket back in the state we found it.  Its owner may be
+ * closing it at the same moment: kcoap_encap_destroy then waits for
+ * kcoap_net.lock, which our caller holds, and finds nothing to do.
+ */
 static void kcoap_endpoint_unhook(struct kcoap_endpoint *ep)
 {
 	struct sock *sk = ep->sock->sk;
 
 	lock_sock(sk);
+	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
 	udp_sk(sk)->encap_type = 0;
 	udp_sk(sk)->encap_rcv = NULL;
 	rcu_assign_sk_user_data(sk, NULL);
 	release_sock(sk);
 	synchronize_rcu();
-	fput(ep->sock->file);
 }
 
-/* Caller holds kn->lock. */
+/* Caller holds kn->lock.  The order is the one struct kcoap_endpoint gives. */
 static void kcoap_endpoint_destroy(struct kcoap_endpoint *ep)
 {
 	struct kcoap_net *kn = ep->kn;
 
 	lockdep_assert_held(&kn->lock);
 	list_del_rcu(&ep->node);
-	kcoap_requests_purge(kn, NULL, NULL, ep);
+	/* before any purge: each table checks it under its lock at insert */
 	WRITE_ONCE(ep->dead, true);
+	kcoap_requests_purge(kn, NULL, NULL, ep);
 	kcoap_observe_purge_ep(kn, ep);
-	/* after dead: the block cache checks it under its lock */
 	kcoap_block_purge_ep(kn, ep);
 	/* both wait for an RCU grace period: receivers and senders are done */
 	if (ep->adopted)
 		kcoap_endpoint_unhook(ep);
 	else
 		udp_tunnel_sock_release(ep->sock);
-	kcoap_endpoint_free(ep);
+	kcoap_endpoint_put(ep);
+}
+
+/*
+ * The last descriptor of an adopted socket was closed (udp_destroy_sock,
+ * process context, no lock held): the endpoint ends with it, before the
+ * socket is freed.
+ */
+static void kcoap_encap_destroy(struct sock *sk)
+{
+	struct kcoap_net *kn = kcoap_pernet(sock_net(sk));
+	struct kcoap_endpoint *ep;
+
+	mutex_lock(&kn->lock);
+	/* cleared by an unhook that ran first; stable under kn->lock */
+	rcu_read_lock();
+	ep = rcu_dereference_sk_user_data(sk);
+	rcu_read_unlock();
+	if (ep)
+		kcoap_endpoint_destroy(ep);
+	mutex_unlock(&kn->lock);
 }
 
 int kcoap_endpoint_close_addr(struct kcoap_net *kn,

@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
+#include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/socket.h>
 #include <linux/spinlock.h>
@@ -84,15 +85,28 @@ struct kcoap_peer {
 /*
  * A kernel UDP socket speaking CoAP.  Created and destroyed in process
  * context under kcoap_net.lock; the receive path finds it through
- * sk_user_data under RCU.  Closing sets dead, then udp_tunnel_sock_release()
- * waits for an RCU grace period before the socket goes, so anyone who
- * checked !dead under rcu_read_lock may still send on it.
+ * sk_user_data under RCU.
+ *
+ * Teardown (kcoap_endpoint_destroy) runs in this order: dead is set, then
+ * each table that stores the endpoint is purged under its own lock (every
+ * insert checks dead under that same lock, so nothing is added after its
+ * purge), then the socket is released after an RCU grace period, so anyone
+ * who checked !dead under rcu_read_lock may still send on it.
+ *
+ * ref: one for the owner (the endpoint list or the CoAP socket), dropped
+ * after that grace period, and one per exchange (struct kcoap_pending)
+ * that names it, so an exchange a responder took out of its table before
+ * the purge can still read the endpoint's counters and params.  The last
+ * reference calls free; taking one needs an existing reference or
+ * rcu_read_lock with the endpoint found live.
  */
 struct kcoap_endpoint {
 	struct list_head node;		/* in kcoap_net.endpoints */
 	struct kcoap_net *kn;
 	struct socket *sock;
 	struct sockaddr_storage bound;	/* what was asked for */
+	refcount_t ref;
+	void (*free)(struct kcoap_endpoint *ep);
 	bool adopted;			/* socket came from userspace */
 	bool dead;
 	/* written under kcoap_net.lock, read locklessly field by field */
@@ -141,8 +155,21 @@ void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
 			    __be16 port, struct sockaddr_storage *ss);
 
 int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
-			     struct socket *sock);
+			     struct socket *sock,
+			     void (*free)(struct kcoap_endpoint *ep));
 void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep);
+
+static inline void kcoap_endpoint_hold(struct kcoap_endpoint *ep)
+{
+	refcount_inc(&ep->ref);
+}
+
+/* Any context: the last reference frees the endpoint. */
+static inline void kcoap_endpoint_put(struct kcoap_endpoint *ep)
+{
+	if (refcount_dec_and_test(&ep->ref))
+		ep->free(ep);
+}
 
 /* sock.c: CoAP sockets */
 int kcoap_sock_init_module(void);

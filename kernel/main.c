@@ -158,6 +158,8 @@ static void __exit kcoap_exit(void)
 	kcoap_sock_exit_module();
 	kcoap_netlink_exit();
 	unregister_pernet_subsys(&kcoap_net_ops);
+	/* resources and CoAP sockets are freed by callbacks in this module */
+	rcu_barrier();
 	kcoap_requests_module_exit();
 }
 

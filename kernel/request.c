@@ -83,7 +83,8 @@ struct kcoap_pending {
 	struct kcoap_net *kn;
 	struct kcoap_endpoint *ep;
 	struct kcoap_daemon *owner;	/* while KCOAP_WAIT_DAEMON */
-	const struct kcoap_resource *res;	/* compared, not followed */
+	/* followed only at open, under RCU; compared by purges after that */
+	const struct kcoap_resource *res;
 	struct kcoap_dedup *dd;		/* NULL once the record expired */
 	u64 handle;
 	unsigned long deadline;		/* of the daemon's answer */
@@ -301,6 +302,14 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 	return true;
 }
 
+/* An exchange that was never opened, or whose last reference went. */
+static void kcoap_pending_free(struct kcoap_pending *p)
+{
+	kcoap_endpoint_put(p->ep);
+	kfree_skb(p->resp);
+	kfree(p);
+}
+
 /* Never called with pending_lock held. */
 static void kcoap_pending_put(struct kcoap_pending *p)
 {
@@ -313,8 +322,7 @@ static void kcoap_pending_put(struct kcoap_pending *p)
 	if (p->dd)
 		p->dd->pending = NULL;
 	spin_unlock_bh(&kn->pending_lock);
-	kfree_skb(p->resp);
-	kfree(p);
+	kcoap_pending_free(p);
 }
 
 /* pending_lock held.  The timer holds a reference while armed. */
@@ -633,6 +641,8 @@ static struct kcoap_pending *kcoap_pending_new(struct kcoap_endpoint *ep,
 		return NULL;
 	refcount_set(&p->ref, 1);
 	p->kn = ep->kn;
+	/* the caller found ep live under rcu_read_lock: its owner's ref holds */
+	kcoap_endpoint_hold(ep);
 	p->ep = ep;
 	p->owner = d;
 	p->peer = *peer;
@@ -650,7 +660,9 @@ static struct kcoap_pending *kcoap_pending_new(struct kcoap_endpoint *ep,
 
 /*
  * pending_lock held: admit p (its owner's queue bound, a dedup record) and
- * hash it.  -ENOSPC at a bound, -ECONNREFUSED when the owner is going.
+ * hash it.  -ENOSPC at a bound, -ECONNREFUSED when its endpoint, resource
+ * or owner is going: each sets its dead flag before it purges this table,
+ * so what is hashed here is either refused or found by that purge.
  */
 static int kcoap_pending_open(struct kcoap_pending *p,
 			      const struct coap_msg *req)
@@ -658,10 +670,11 @@ static int kcoap_pending_open(struct kcoap_pending *p,
 	struct kcoap_daemon *d = p->owner;
 	struct kcoap_net *kn = p->kn;
 
+	if (d->dead || READ_ONCE(p->ep->dead) ||
+	    (p->res && READ_ONCE(p->res->dead)))
+		return -ECONNREFUSED;
 	if (d->npending >= READ_ONCE(max_pending))
 		return -ENOSPC;
-	if (d->dead)
-		return -ECONNREFUSED;
 	p->dd = kcoap_dedup_add(kn, &p->ep->params, &p->peer, req);
 	if (!p->dd)
 		return -ENOSPC;
@@ -711,14 +724,14 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	p->bw = *bw;
 	msg = kcoap_nl_request_msg(kn, p->handle, ep, peer, req, res);
 	if (!msg)
-		goto fail;
+		goto fail_free;
 
 	spin_lock(&kn->pending_lock);
 	err = kcoap_pending_open(p, req);
 	if (err == -ENOSPC) {
 		spin_unlock(&kn->pending_lock);
 		nlmsg_free(msg);
-		kfree(p);
+		kcoap_pending_free(p);
 		kcoap_reply_busy(ep, reply);
 		return false;
 	}
@@ -740,8 +753,9 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		return true;
 	}
 	nlmsg_free(msg);
+fail_free:
+	kcoap_pending_free(p);
 fail:
-	kfree(p);
 	kcoap_ep_stat_inc(ep, REQ_DELIVER_FAILED);
 	reply->code = COAP_CODE(5, 3);
 	return false;
@@ -792,7 +806,7 @@ bool kcoap_request_to_app(struct kcoap_endpoint *ep,
 		kcoap_ep_stat_inc(ep, REQ_FORWARDED);
 		return true;
 	}
-	kfree(p);
+	kcoap_pending_free(p);
 	if (err == -ENOSPC) {
 		kcoap_reply_busy(ep, reply);
 	} else {

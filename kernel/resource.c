@@ -205,6 +205,8 @@ static void kcoap_resource_unlink(struct kcoap_net *kn,
 	rhashtable_remove_fast(&kn->resources, &r->hnode, kcoap_res_params);
 	list_del_rcu(&r->node);
 	kn->nresources--;
+	/* a receiver that found r before the removal opens nothing after this */
+	WRITE_ONCE(r->dead, true);
 	kcoap_requests_purge(kn, NULL, r, NULL);
 	kcoap_observe_close(kn, r);
 	kcoap_daemon_put(kn, r->owner);

@@ -45,6 +45,8 @@ struct kcoap_resource {
 	struct list_head node;		/* kcoap_net.res_list, RCU */
 	struct rcu_head rcu;
 	struct kcoap_daemon *owner;
+	/* set under kcoap_net.lock before the purges of unlink */
+	bool dead;
 	u32 methods;			/* COAP_METHOD_BIT() mask */
 	u32 path_len;
 	struct kcoap_link link;		/* strings point into strs[] */

@@ -857,6 +857,15 @@ static int kcoap_sock_getsockopt(struct sock *sk, int level, int optname,
 
 /* ---- life cycle ------------------------------------------------------------ */
 
+/* The endpoint's last reference: after destroy and every exchange. */
+static void kcoap_csock_free(struct kcoap_endpoint *ep)
+{
+	struct kcoap_csock *cs = container_of(ep, struct kcoap_csock, ep);
+
+	kcoap_endpoint_release_sock(ep);
+	kfree(cs);
+}
+
 static int kcoap_sock_init(struct sock *sk)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
@@ -873,7 +882,7 @@ static int kcoap_sock_init(struct sock *sk)
 	if (!cs)
 		return -ENOMEM;
 	err = kcoap_endpoint_init_sock(&cs->ep, kcoap_pernet(sock_net(sk)),
-				       sk->sk_socket);
+				       sk->sk_socket, kcoap_csock_free);
 	if (err) {
 		kfree(cs);
 		return err;
@@ -892,8 +901,8 @@ static void kcoap_csock_free_rcu(struct rcu_head *head)
 {
 	struct kcoap_csock *cs = container_of(head, struct kcoap_csock, rcu);
 
-	kcoap_endpoint_release_sock(&cs->ep);
-	kfree(cs);
+	/* the owner's reference; exchanges may hold the endpoint longer */
+	kcoap_endpoint_put(&cs->ep);
 }
 
 static void kcoap_sock_destroy(struct sock *sk)

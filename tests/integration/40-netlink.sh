@@ -62,13 +62,24 @@ check_err "endpoint_add with a short sockaddr: ERANGE" 34 "out of range" "$(call
 check_err "endpoint_add with a bad family: EINVAL" 22 "sockaddr" \
 	"$(call endpoint_add addr=hex:0a00000000000000000000000000000000000000)"
 check_err "endpoint_del without address: EINVAL" 22 "COAP_A_ADDR" "$(call endpoint_del)"
-r=$($NL adopt 127.0.0.1 5692)
-expect "adopt a bound UDP socket by fd" "$r" '.errno == 0'
-check "  the adopted socket answers CoAP after its fd was closed" \
+# an adopted socket is an endpoint while a descriptor of it is open
+adopted() { $NL dump endpoint_get | jq -e -s "map(select(.adopted) | .addr) == $1" >/dev/null; }
+sleep 600 | $NL adopt 127.0.0.1 5692 --hold > "$tmp/adopt.out" &
+wait_until grep -q errno "$tmp/adopt.out"
+expect "adopt a bound UDP socket by fd" "$(cat "$tmp/adopt.out")" '.errno == 0'
+check "  the adopted socket answers CoAP while its owner holds it" \
 	sh -c "$COAPTOOL raw 127.0.0.1 5692 40000001 | jq -e '.type == \"RST\"' >/dev/null"
-r=$($NL dump endpoint_get | jq -s -c .)
-expect "  endpoint_get marks it adopted" "$r" 'map(select(.adopted)) | map(.addr) == ["127.0.0.1:5692"]'
+check "  endpoint_get marks it adopted" adopted '["127.0.0.1:5692"]'
 check "  endpoint_del gives it up" sh -c "$NL call endpoint_del addr=addr:127.0.0.1:5692 | jq -e '.errno == 0' >/dev/null"
+check "  given back: a plain UDP socket, no CoAP answer" \
+	sh -c "! $COAPTOOL raw 127.0.0.1 5692 40000001 0.5 >/dev/null"
+pkill -f "nltool.py adopt 127.0.0.1 5692"
+sleep 600 | $NL adopt 127.0.0.1 5693 --hold > "$tmp/adopt.out" &
+wait_until grep -q errno "$tmp/adopt.out"
+check "adopted again, on 5693" adopted '["127.0.0.1:5693"]'
+pkill -f "nltool.py adopt 127.0.0.1 5693"
+check "  its owner's last close ends the endpoint" wait_until adopted '[]'
+check "  and nothing answers there" sh -c "! $COAPTOOL raw 127.0.0.1 5693 40000001 0.5 >/dev/null"
 check_err "adopting a non-socket fd: ENOTSOCK" 88 "adopt" "$(call endpoint_add fd=0 < /dev/null)"
 check_err "adopting a bad fd: EBADF" 9 "adopt" "$(call endpoint_add fd=999)"
 

@@ -8,7 +8,10 @@ and see the errno and extended-ack message the kernel returns.
   nltool.py call CMD [ATTR=VALUE ...]   one command; prints {"errno", "msg"}
   nltool.py dump CMD                    prints one JSON object per message
   nltool.py daemon SPEC...              register resources and answer requests
-  nltool.py adopt ADDR PORT             bind a UDP socket, hand it over by fd
+  nltool.py adopt ADDR PORT [--hold]    bind a UDP socket, hand it over by fd;
+                                        --hold keeps the descriptor (and so
+                                        the endpoint) until stdin closes or
+                                        SIGTERM
   nltool.py script                      a daemon driven by stdin lines:
                                         CMD ATTR=VALUE... (resource_add,
                                         publish, resource_del, ...); prints
@@ -436,8 +439,11 @@ def main():
         s = socket.socket(fam, socket.SOCK_DGRAM)
         s.bind((host, port))
         err, msg, _ = g.call("endpoint_add", [("fd", str(s.fileno()))])
-        print(json.dumps({"errno": err, "msg": msg}))
-        s.close()   # the kernel keeps the socket
+        print(json.dumps({"errno": err, "msg": msg}), flush=True)
+        if "--hold" in args[2:]:
+            while os.read(0, 4096):
+                pass
+        s.close()   # the last descriptor: the endpoint ends with it
         return 0
     print(__doc__, file=sys.stderr)
     return 2
