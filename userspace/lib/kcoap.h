@@ -142,8 +142,10 @@ int kcoap_endpoint_add(struct kcoap *k, const struct sockaddr *sa,
 
 /*
  * kcoap_endpoint_adopt - hand a bound UDP socket of this process to the
- * kernel as an endpoint.  The caller may close @udp_fd afterwards; the
- * kernel keeps its own reference until the endpoint is deleted.
+ * kernel as an endpoint.  The endpoint lasts while the socket is open:
+ * keep @udp_fd (or a duplicate) open for as long as it should serve; the
+ * last close ends the endpoint, and deleting the endpoint gives the socket
+ * back as a plain UDP socket.
  * Returns 0 or -EBADF, -ENOTSOCK, -EPROTOTYPE, -EEXIST, ...
  */
 int kcoap_endpoint_adopt(struct kcoap *k, int udp_fd);

@@ -25,8 +25,11 @@
  *	Open a CoAP endpoint.  Exactly one of:
  *	  COAP_A_ADDR	local address and port to bind (port 0: 5683)
  *	  COAP_A_FD	NLA_U32, a bound UDP socket of the caller to adopt;
- *			it is given back (encapsulation removed) when the
- *			endpoint is deleted or the module unloads
+ *			the endpoint lives while the socket does: the last
+ *			close of its descriptors ends it, and deleting the
+ *			endpoint (or unloading the module) gives the socket
+ *			back as plain UDP.  The kernel holds no reference,
+ *			so an adopted socket never keeps a namespace alive.
  *	Errors: EEXIST (same address already open), EADDRINUSE, EINVAL,
  *	EBADF/ENOTSOCK/EPROTOTYPE (fd is not a UDP socket).
  *
