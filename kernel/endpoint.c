@@ -120,7 +120,8 @@ static void kcoap_endpoint_hook(struct kcoap_endpoint *ep)
 }
 
 struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
-					   const struct sockaddr *addr)
+					   const struct sockaddr *addr,
+					   const struct kcoap_params *params)
 {
 	struct udp_port_cfg ucfg = {};
 	struct kcoap_endpoint *ep;
@@ -147,6 +148,8 @@ struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 	ep = kcoap_endpoint_alloc(kn);
 	if (!ep)
 		return ERR_PTR(-ENOMEM);
+	if (params)
+		ep->params = *params;
 	memcpy(&ep->bound, addr, addr->sa_family == AF_INET ?
 	       sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
 

@@ -137,7 +137,8 @@ static inline struct kcoap_net *kcoap_pernet(const struct net *net)
 
 /* endpoint.c */
 struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
-					   const struct sockaddr *addr);
+					   const struct sockaddr *addr,
+					   const struct kcoap_params *params);
 struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd);
 struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
 					   const struct sockaddr *addr);

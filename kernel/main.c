@@ -112,7 +112,7 @@ static int kcoap_open_initial(void)
 		}
 		if (!err || (families[i] == AF_INET6 && !IS_ENABLED(CONFIG_IPV6)))
 			continue;
-		ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss);
+		ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss, NULL);
 		if (IS_ERR(ep)) {
 			pr_err("coap: cannot open endpoint %pISpc: %ld\n", &ss,
 			       PTR_ERR(ep));

@@ -177,12 +177,37 @@ static int kcoap_nl_put_addr(struct sk_buff *skb, int type,
 		       sizeof(struct sockaddr_in6), ss);
 }
 
+/*
+ * COAP_A_PARAMS over *p: the fields given replace those in *p, and the
+ * result must be consistent.
+ */
+static int kcoap_nl_params(struct genl_info *info, struct kcoap_params *p)
+{
+	struct nlattr *tb[COAP_PARAM_A_MAX + 1];
+	int err, i;
+
+	err = nla_parse_nested(tb, COAP_PARAM_A_MAX, info->attrs[COAP_A_PARAMS],
+			       kcoap_nl_param_policy, info->extack);
+	if (err)
+		return err;
+	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
+		if (tb[i])
+			*kcoap_param_field(p, i) = nla_get_u32(tb[i]);
+	if (kcoap_params_check(p)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COAP_A_PARAMS],
+				    "COAP_PARAM_A_ACK_DELAY_MS must be below COAP_PARAM_A_ACK_TIMEOUT_MS");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kcoap_net *kn = kcoap_nl_kn(info);
 	struct nlattr **a = info->attrs;
 	struct kcoap_endpoint *ep;
 	struct sockaddr_storage ss;
+	struct kcoap_params p;
 	int err;
 
 	if (!!a[COAP_A_ADDR] == !!a[COAP_A_FD]) {
@@ -200,7 +225,14 @@ static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
 	err = kcoap_nl_addr(a[COAP_A_ADDR], &ss, info->extack);
 	if (err)
 		return err;
-	ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss);
+	/* in force from the first datagram: nothing runs on the defaults */
+	kcoap_params_default(&p);
+	if (a[COAP_A_PARAMS]) {
+		err = kcoap_nl_params(info, &p);
+		if (err)
+			return err;
+	}
+	ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss, &p);
 	if (IS_ERR(ep)) {
 		if (PTR_ERR(ep) == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_ADDR],
@@ -267,7 +299,6 @@ static int kcoap_nl_put_ep_stats(struct sk_buff *skb,
 static int kcoap_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kcoap_net *kn = kcoap_nl_kn(info);
-	struct nlattr *tb[COAP_PARAM_A_MAX + 1];
 	struct kcoap_endpoint *ep;
 	struct sockaddr_storage ss;
 	struct kcoap_params p;
@@ -277,10 +308,6 @@ static int kcoap_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
 	    kcoap_nl_missing(info, COAP_A_PARAMS, "COAP_A_PARAMS is required"))
 		return -EINVAL;
 	err = kcoap_nl_addr(info->attrs[COAP_A_ADDR], &ss, info->extack);
-	if (err)
-		return err;
-	err = nla_parse_nested(tb, COAP_PARAM_A_MAX, info->attrs[COAP_A_PARAMS],
-			       kcoap_nl_param_policy, info->extack);
 	if (err)
 		return err;
 
@@ -293,15 +320,9 @@ static int kcoap_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	p = ep->params;
-	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
-		if (tb[i])
-			*kcoap_param_field(&p, i) = nla_get_u32(tb[i]);
-	if (kcoap_params_check(&p)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COAP_A_PARAMS],
-				    "COAP_PARAM_A_ACK_DELAY_MS must be below COAP_PARAM_A_ACK_TIMEOUT_MS");
-		err = -EINVAL;
+	err = kcoap_nl_params(info, &p);
+	if (err)
 		goto out;
-	}
 	/* readers take fields one at a time; each is a single u32 store */
 	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
 		WRITE_ONCE(*kcoap_param_field(&ep->params, i),

@@ -30,6 +30,8 @@
  *			endpoint (or unloading the module) gives the socket
  *			back as plain UDP.  The kernel holds no reference,
  *			so an adopted socket never keeps a namespace alive.
+ *	With COAP_A_ADDR, an optional COAP_A_PARAMS (as for
+ *	COAP_CMD_ENDPOINT_SET) is in force from the first datagram.
  *	Errors: EEXIST (same address already open), EADDRINUSE, EINVAL,
  *	EBADF/ENOTSOCK/EPROTOTYPE (fd is not a UDP socket).
  *
