@@ -27,6 +27,7 @@
  */
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
@@ -284,6 +285,21 @@ static u8 kcoap_obs_final_for(const struct kcoap_observer *o,
 	return 0;
 }
 
+/*
+ * An observer is kept for the resource's owner: charged to the owner's
+ * memory cgroup, though a remote peer asked for it in softirq.
+ */
+static struct kcoap_observer *kcoap_obs_alloc(struct kcoap_daemon *owner)
+{
+	struct kcoap_observer *o;
+	struct mem_cgroup *old;
+
+	old = set_active_memcg(owner->memcg);
+	o = kzalloc(sizeof(*o), GFP_ATOMIC | __GFP_ACCOUNT);
+	set_active_memcg(old);
+	return o;
+}
+
 int kcoap_observe_register(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
@@ -315,7 +331,7 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 		kcoap_ep_stat_inc(ep, OBS_REFUSED);
 		goto out;
 	}
-	o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	o = kcoap_obs_alloc(res->owner);
 	if (!o) {
 		err = -ENOMEM;
 		goto out;

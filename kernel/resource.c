@@ -5,6 +5,7 @@
  * registration order for discovery and dumps.  Writers hold kcoap_net.lock.
  */
 #include <linux/jhash.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -100,9 +101,19 @@ static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d)
 		return NULL;
+	d->memcg = get_mem_cgroup_from_mm(current->mm);
 	d->portid = portid;
 	list_add(&d->node, &kn->daemons);
 	return d;
+}
+
+/* After RCU: receivers charge to d->memcg while they hold d. */
+static void kcoap_daemon_free_rcu(struct rcu_head *head)
+{
+	struct kcoap_daemon *d = container_of(head, struct kcoap_daemon, rcu);
+
+	mem_cgroup_put(d->memcg);
+	kfree(d);
 }
 
 static void kcoap_daemon_put(struct kcoap_net *kn, struct kcoap_daemon *d)
@@ -111,7 +122,7 @@ static void kcoap_daemon_put(struct kcoap_net *kn, struct kcoap_daemon *d)
 	if (--d->nres)
 		return;
 	list_del(&d->node);
-	kfree_rcu(d, rcu);
+	call_rcu(&d->rcu, kcoap_daemon_free_rcu);
 }
 
 /* Copy s into *pos (advancing it); NULL stays NULL. */

@@ -22,6 +22,12 @@ struct kcoap_net;
 struct kcoap_daemon {
 	struct list_head node;		/* kcoap_net.daemons, under lock */
 	struct rcu_head rcu;
+	/*
+	 * The registering process's memory cgroup (a reference; NULL for a
+	 * CoAP socket's pseudo-daemon): what peers make the kernel keep for
+	 * this daemon's resources, observers, is charged to it.
+	 */
+	struct mem_cgroup *memcg;
 	u32 portid;
 	unsigned int nres;		/* under kcoap_net.lock */
 	/* under kcoap_net.pending_lock: */
