@@ -14,9 +14,15 @@
  *
  * Locking: struct kcoap_csock.lock (softirq and process, _bh) protects the
  * client exchanges; request.c's state is under pending_lock as always.
- * The socket's sk_user_data points to its kcoap_csock, which is freed
- * after an RCU grace period once the socket is destroyed; receivers and
- * timers check ep.dead under rcu_read_lock, as for endpoints.
+ * The socket's sk_user_data points to its kcoap_csock.  Destroy sets
+ * ep.dead and waits for a grace period before it purges anything, so a
+ * receiver or timer that saw !dead under rcu_read_lock finishes (and
+ * transmits) while the socket is whole; kcoap_csock itself is freed after
+ * a further grace period.
+ *
+ * The error queue holds only the module's reports (kcoap_cx_fail), marked
+ * by KCOAP_REPORT_INFO: UDP_ENCAP, which would let UDP queue ICMP errors,
+ * is refused, and anything not marked is left to UDP's reader.
  */
 #include <linux/errqueue.h>
 #include <linux/module.h>
@@ -44,6 +50,9 @@ MODULE_PARM_DESC(max_sock_requests, "Requests one CoAP socket may have outstandi
 /* loaded by socket(): 2 is SOCK_DGRAM, an enum the alias cannot spell */
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_COAP, 2);
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_COAP, 2);
+
+/* ee_info of the module's reports on the error queue ("CoAP"). */
+#define KCOAP_REPORT_INFO	0x436f4150
 
 /* CON responses already delivered, to recognise their retransmissions. */
 #define KCOAP_SEEN	32
@@ -145,6 +154,7 @@ static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
 		memset(serr, 0, sizeof(*serr));
 		serr->ee.ee_errno = error;
 		serr->ee.ee_origin = SO_EE_ORIGIN_LOCAL;
+		serr->ee.ee_info = KCOAP_REPORT_INFO;
 		if (sock_queue_err_skb(cs->sk, skb))
 			kfree_skb(skb);	/* error queue over SO_RCVBUF */
 	}
@@ -672,25 +682,63 @@ out:
 
 /* ---- receive side of the API -------------------------------------------- */
 
-static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
-				 size_t len, int *addr_len)
+static bool kcoap_is_report(const struct sk_buff *skb)
 {
-	struct sockaddr_storage ss;
-	struct coap_sock_err err = {};
-	struct sock_exterr_skb *serr;
+	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
+
+	return serr->ee.ee_origin == SO_EE_ORIGIN_LOCAL &&
+	       serr->ee.ee_info == KCOAP_REPORT_INFO &&
+	       skb->len >= sizeof(struct sockaddr_storage) + COAP_HDR_LEN;
+}
+
+/* The report at the head of the error queue, if it is one of ours. */
+static struct sk_buff *kcoap_dequeue_report(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_error_queue;
 	struct sk_buff *skb;
+	unsigned long flags;
+	bool more;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = skb_peek(q);
+	if (skb && kcoap_is_report(skb))
+		__skb_unlink(skb, q);
+	else
+		skb = NULL;
+	more = !skb_queue_empty(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (skb && more)
+		sk_error_report(sk);
+	return skb;
+}
+
+static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
+				 size_t len, int flags, int *addr_len)
+{
+	struct coap_sock_err err = {};
+	struct sockaddr_storage ss;
+	struct sock_exterr_skb *serr;
 	int copied, hdr = sizeof(ss);
+	struct sk_buff *skb;
 	const u8 *req;
 
-	skb = sock_dequeue_err_skb(sk);
-	if (!skb)
-		return -EAGAIN;
+	skb = kcoap_dequeue_report(sk);
+	if (!skb) {
+		/*
+		 * Empty, or not ours (none should be: see the top of this
+		 * file): UDP's reader takes it, in IP_RECVERR form.
+		 */
+		return kcoap_udp_prot(sk)->recvmsg(sk, msg, len, flags,
+						   addr_len);
+	}
 	serr = SKB_EXT_ERR(skb);
 	memcpy(&ss, skb->data, sizeof(ss));
 	req = skb->data + hdr;
+	copied = skb->len - hdr;
 	err.error = serr->ee.ee_errno;
 	err.mid = (req[2] << 8) | req[3];
-	err.tkl = min_t(u8, req[0] & 15, COAP_MAX_TKL);
+	err.tkl = min_t(int, req[0] & 15,
+			min_t(int, COAP_MAX_TKL, copied - COAP_HDR_LEN));
 	memcpy(err.token, req + COAP_HDR_LEN, err.tkl);
 	if (msg->msg_name) {
 		int nlen = sk->sk_family == AF_INET ? sizeof(struct sockaddr_in) :
@@ -710,7 +758,6 @@ static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
 		}
 		*addr_len = nlen;
 	}
-	copied = skb->len - hdr;
 	if (copied > len) {
 		copied = len;
 		msg->msg_flags |= MSG_TRUNC;
@@ -729,7 +776,7 @@ static int kcoap_sock_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			      int flags, int *addr_len)
 {
 	if (flags & MSG_ERRQUEUE)
-		return kcoap_sock_recv_error(sk, msg, len, addr_len);
+		return kcoap_sock_recv_error(sk, msg, len, flags, addr_len);
 	return kcoap_udp_prot(sk)->recvmsg(sk, msg, len, flags, addr_len);
 }
 
@@ -758,6 +805,14 @@ static int kcoap_sock_setsockopt(struct sock *sk, int level, int optname,
 	int val, err = 0;
 	u32 *field;
 
+	/*
+	 * The message layer is this socket's encap_rcv and takes one
+	 * datagram per skb: UDP_ENCAP would unhook or replace it (and let
+	 * UDP queue ICMP errors), UDP_GRO would hand it coalesced datagrams.
+	 */
+	if ((level == SOL_UDP || level == SOL_UDPLITE) &&
+	    (optname == UDP_ENCAP || optname == UDP_GRO))
+		return -ENOPROTOOPT;
 	if (level != SOL_COAP)
 		return kcoap_udp_prot(sk)->setsockopt(sk, level, optname,
 						      optval, optlen);

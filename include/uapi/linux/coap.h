@@ -289,7 +289,9 @@
  * coap_sock_err: error ETIMEDOUT (no ACK after MAX_RETRANSMIT
  * retransmissions, or no response within EXCHANGE_LIFETIME for a CON,
  * NON_LIFETIME for a NON) or ECONNRESET (the peer answered RST).  poll()
- * reports POLLERR while the error queue is not empty.
+ * reports POLLERR while the error queue is not empty.  The error queue
+ * holds only these reports: the kernel takes ICMP errors for the socket
+ * (IP_RECVERR and IPV6_RECVERR add nothing to it).
  *
  * Serving: requests arrive deduplicated (a retransmitted CON gets the
  * cached ACK again; the application sees each request once); sending a
@@ -313,7 +315,9 @@
  * COAP_SO_ACK_DELAY (ms) with the ranges of enum coap_param_attr;
  * COAP_SO_DEFAULT_TYPE, COAP_TYPE_CON (default) or COAP_TYPE_NON, the
  * type of separate responses; COAP_SO_STATS, read only, struct
- * coap_sock_stats.
+ * coap_sock_stats.  Level SOL_UDP: UDP_ENCAP and UDP_GRO get ENOPROTOOPT
+ * (the message layer is the socket's encapsulation receive hook and takes
+ * one datagram at a time).
  *
  * The protocol number: 253, one of the two numbers RFC 3692 leaves for
  * experiments.  No kernel protocol registers it, and it never appears on
