@@ -376,10 +376,15 @@ struct sk_buff *kcoap_skb_alloc(u32 len)
 int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer, struct sk_buff *skb)
 {
-	struct sock *sk = ep->sock->sk;
 	bool rst = skb->len >= 1 && (skb->data[0] & 0x30) == 0x30;
+	struct sock *sk = READ_ONCE(ep->sock->sk);
 	int err;
 
+	/* closing waits for senders that saw !dead: this never happens */
+	if (WARN_ON_ONCE(!sk)) {
+		kfree_skb(skb);
+		return -ENOTCONN;
+	}
 	trace_coap_tx(peer, skb->data, skb->len);
 	if (peer->family == AF_INET)
 		err = kcoap_send4(sk, skb, peer);

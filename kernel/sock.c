@@ -961,6 +961,12 @@ static void kcoap_sock_destroy(struct sock *sk)
 		kn = cs->ep.kn;
 		WRITE_ONCE(cs->ep.dead, true);
 		rcu_assign_sk_user_data(sk, NULL);
+		/*
+		 * Receivers and request.c's timers that saw !dead may still
+		 * transmit through ep.sock: let them finish while the socket
+		 * is whole (sock_release clears sock->sk once we return).
+		 */
+		synchronize_net();
 		spin_lock_bh(&cs->lock);
 		cs->closing = true;
 		list_for_each_entry_safe(cx, tmp, &cs->cx, node) {
