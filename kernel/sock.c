@@ -176,24 +176,27 @@ static unsigned int kcoap_cx_outstanding(struct kcoap_csock *cs,
 	return n;
 }
 
-/* lock held: (re)send cx now, a copy of its skb; false without memory. */
-static void kcoap_cx_xmit(struct kcoap_csock *cs, struct kcoap_cx *cx)
+/* lock held: (re)send cx now, a copy of its skb; 0 or why not. */
+static int kcoap_cx_xmit(struct kcoap_csock *cs, struct kcoap_cx *cx)
 {
 	struct sk_buff *skb = skb_copy(cx->skb, GFP_ATOMIC);
 
 	if (!skb) {
 		kcoap_ep_stat_inc(&cs->ep, TX_ERRORS);
-		return;
+		return -ENOBUFS;
 	}
-	if (!READ_ONCE(cs->ep.dead))
-		kcoap_endpoint_xmit(&cs->ep, &cx->peer, skb);
-	else
+	if (READ_ONCE(cs->ep.dead)) {
 		kfree_skb(skb);
+		return -ENOTCONN;
+	}
+	return kcoap_endpoint_xmit(&cs->ep, &cx->peer, skb);
 }
 
-/* lock held: start cx's first transmission. */
-static void kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
+/* lock held: start cx's first transmission; 0 or why it failed. */
+static int kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
 {
+	int err;
+
 	if (cx->type == COAP_TYPE_CON) {
 		cx->state = KCOAP_CX_WAIT_ACK;
 		cx->rto_ms = kcoap_rto_initial(&cs->ep.params,
@@ -203,9 +206,10 @@ static void kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
 		cx->state = KCOAP_CX_WAIT_RESPONSE;
 		cx->expires = jiffies + kcoap_cx_lifetime(cs, cx->type);
 	}
-	kcoap_cx_xmit(cs, cx);
+	err = kcoap_cx_xmit(cs, cx);
 	if (!cs->closing)
 		timer_reduce(&cs->timer, cx->expires);
+	return err;
 }
 
 /* lock held: a CON to peer stopped being outstanding; start queued ones. */
@@ -320,7 +324,17 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 		cx->state = KCOAP_CX_QUEUED;
 		kcoap_ep_stat_inc(&cs->ep, TX_QUEUED);
 	} else {
-		kcoap_cx_launch(cs, cx);
+		err = kcoap_cx_launch(cs, cx);
+		if (err) {
+			/*
+			 * Not sent at all (no route: the socket's mark, uid or
+			 * device may forbid it): the caller hears why, as
+			 * from UDP, and nothing is left outstanding.
+			 */
+			list_del(&cx->node);
+			cs->ncx--;
+			goto out;
+		}
 	}
 	cx = NULL;
 out:

@@ -273,7 +273,13 @@
  * form (RFC 7252 section 3), each recv() or recvmsg() returns one, with the
  * peer's address.  bind(), connect(), poll/epoll, blocking and non-blocking
  * use, SO_RCVBUF (datagrams beyond it are dropped, as for UDP) behave as on
- * a UDP socket; an IPv6 socket also talks to IPv4-mapped peers.
+ * a UDP socket; an IPv6 socket also talks to IPv4-mapped peers.  What
+ * the kernel sends for the socket (requests, retransmissions, ACKs, RSTs,
+ * responses) leaves as the socket's own datagrams: routed with its
+ * SO_MARK, owner uid and SO_BINDTODEVICE device, and seen as the
+ * socket's by cgroup egress programs and netfilter.  A request that
+ * cannot be routed at all fails sendmsg() with the routing error (EACCES
+ * for a prohibit rule, ENETUNREACH, ...), as UDP's sendmsg does.
  *
  * Sending a request (code 0.01 to 0.31, type CON or NON): the kernel sets
  * the Message ID; a CON is retransmitted (ACK_TIMEOUT, back-off,
