@@ -51,6 +51,10 @@ MODULE_PARM_DESC(max_sock_requests, "Requests one CoAP socket may have outstandi
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_COAP, 2);
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_COAP, 2);
 
+/* Room for the headers in front of a request, as kcoap_skb_alloc leaves. */
+#define KCOAP_SOCK_HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
+			     sizeof(struct udphdr))
+
 /* ee_info of the module's reports on the error queue ("CoAP"). */
 #define KCOAP_REPORT_INFO	0x436f4150
 
@@ -67,7 +71,7 @@ enum {
 struct kcoap_cx {
 	struct list_head node;		/* kcoap_csock.cx */
 	struct kcoap_peer peer;
-	struct sk_buff *skb;		/* the request as sent */
+	struct sk_buff *skb;		/* the request as sent, charged to sk */
 	unsigned long expires;
 	u32 rto_ms;
 	u16 mid;
@@ -133,7 +137,8 @@ static u32 kcoap_cx_lifetime(const struct kcoap_csock *cs, u8 type)
 
 /*
  * lock held: report cx's failure on the error queue and free it.  The
- * error skb holds the peer's address, then the request as sent.
+ * error skb holds the peer's address, then the request as sent; the
+ * queue charges it to SO_RCVBUF and drops it when that is full.
  */
 static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
 			  int error)
@@ -278,21 +283,30 @@ static void kcoap_cx_timer(struct timer_list *t)
 	rcu_read_unlock();
 }
 
-/* Process context: send the request in buf (its MID set here). */
+/*
+ * Process context: send the request in buf (its MID set here).  Its copy,
+ * kept until the exchange ends, is charged to the socket's send buffer
+ * the way UDP charges a datagram: with SO_SNDBUF full this waits for
+ * room (SO_SNDTIMEO), or fails with EAGAIN when noblock.
+ */
 static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
-			  u8 *buf, u32 len, const struct coap_msg *m)
+			  u8 *buf, u32 len, const struct coap_msg *m,
+			  bool noblock)
 {
 	struct kcoap_cx *cx, *o;
 	int err = 0;
 
-	cx = kzalloc(sizeof(*cx), GFP_KERNEL);
+	cx = kzalloc(sizeof(*cx), GFP_KERNEL_ACCOUNT);
 	if (!cx)
 		return -ENOMEM;
-	cx->skb = kcoap_skb_alloc(len);
+	cx->skb = sock_alloc_send_skb(cs->sk, KCOAP_SOCK_HEADROOM + len,
+				      noblock, &err);
 	if (!cx->skb) {
 		kfree(cx);
-		return -ENOMEM;
+		return err;
 	}
+	err = 0;	/* the allocator may leave an error behind on success */
+	skb_reserve(cx->skb, KCOAP_SOCK_HEADROOM);
 	/* section 4.4: the kernel, not the application, picks the MID */
 	cx->mid = (u16)atomic_inc_return(&cs->ep.next_mid);
 	buf[2] = cx->mid >> 8;
@@ -642,7 +656,7 @@ static int kcoap_sock_respond(struct kcoap_csock *cs,
 	coap_opt_iter_init(&it, m);
 	while (coap_opt_next(&it, &opt))
 		n++;
-	resp.opts = kcalloc(n ?: 1, sizeof(*resp.opts), GFP_KERNEL);
+	resp.opts = kcalloc(n ?: 1, sizeof(*resp.opts), GFP_KERNEL_ACCOUNT);
 	if (!resp.opts)
 		return -ENOMEM;
 	coap_opt_iter_init(&it, m);
@@ -675,7 +689,7 @@ static int kcoap_sock_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	err = kcoap_sock_dest(sk, msg, &peer);
 	if (err)
 		return err;
-	buf = kvmalloc(len, GFP_KERNEL);
+	buf = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	err = -EFAULT;
@@ -686,7 +700,8 @@ static int kcoap_sock_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		goto out;
 	if (coap_code_is_request(m.code) &&
 	    (m.type == COAP_TYPE_CON || m.type == COAP_TYPE_NON))
-		err = kcoap_cx_start(cs, &peer, buf, len, &m);
+		err = kcoap_cx_start(cs, &peer, buf, len, &m,
+				     msg->msg_flags & MSG_DONTWAIT);
 	else if (coap_code_is_response(m.code) && m.type != COAP_TYPE_RST)
 		err = kcoap_sock_respond(cs, &peer, &m);
 out:
@@ -938,7 +953,7 @@ static int kcoap_sock_init(struct sock *sk)
 	err = kcoap_udp_prot(sk)->init(sk);
 	if (err)
 		return err;
-	cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+	cs = kzalloc(sizeof(*cs), GFP_KERNEL_ACCOUNT);
 	if (!cs)
 		return -ENOMEM;
 	err = kcoap_endpoint_init_sock(&cs->ep, kcoap_pernet(sock_net(sk)),
@@ -948,6 +963,8 @@ static int kcoap_sock_init(struct sock *sk)
 		return err;
 	}
 	cs->sk = sk;
+	/* what sendmsg allocates for the socket is charged to its memcg */
+	sk->sk_allocation = GFP_KERNEL_ACCOUNT;
 	spin_lock_init(&cs->lock);
 	INIT_LIST_HEAD(&cs->cx);
 	timer_setup(&cs->timer, kcoap_cx_timer, 0);

@@ -289,13 +289,20 @@
  * separate, which the kernel acknowledges (a duplicate is acknowledged
  * again, not delivered).  A request whose token is already outstanding to
  * that peer gets EBUSY; more than max_sock_requests outstanding, ENOBUFS.
+ * Each request is kept, for retransmission, until its response or its
+ * failure, and that copy counts against the socket's SO_SNDBUF as a UDP
+ * datagram in flight does: with the buffer full, sendmsg() of a request
+ * waits for room (up to SO_SNDTIMEO, then EAGAIN), or fails at once with
+ * EAGAIN when non-blocking (MSG_DONTWAIT, O_NONBLOCK); poll() reports
+ * POLLOUT when there is room again.
  * A request that fails is reported on the error queue: recvmsg() with
  * MSG_ERRQUEUE returns the request as sent, the peer's address and a
  * control message (SOL_COAP, COAP_CMSG_ERROR) holding struct
  * coap_sock_err: error ETIMEDOUT (no ACK after MAX_RETRANSMIT
  * retransmissions, or no response within EXCHANGE_LIFETIME for a CON,
  * NON_LIFETIME for a NON) or ECONNRESET (the peer answered RST).  poll()
- * reports POLLERR while the error queue is not empty.  The error queue
+ * reports POLLERR while the error queue is not empty; reports count
+ * against SO_RCVBUF, and one that does not fit is dropped.  The error queue
  * holds only these reports: the kernel takes ICMP errors for the socket
  * (IP_RECVERR and IPV6_RECVERR add nothing to it).
  *
