@@ -334,6 +334,21 @@ void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
 	}
 }
 
+/*
+ * The datagram leaves as the socket's own: routed with its mark, uid and
+ * bound device, owned by it (so cgroup egress programs and netfilter's
+ * owner match see it, and the send buffer is charged while it is in
+ * flight), with its mark and priority.  For a kernel endpoint these are
+ * those of a kernel socket: no mark, uid 0, no device, unless an adopted
+ * socket was given them by its owner.
+ */
+static void kcoap_skb_own(struct sock *sk, struct sk_buff *skb)
+{
+	skb_set_owner_w(skb, sk);
+	skb->mark = READ_ONCE(sk->sk_mark);
+	skb->priority = READ_ONCE(sk->sk_priority);
+}
+
 static int kcoap_send4(struct sock *sk, struct sk_buff *skb,
 		       const struct kcoap_peer *peer)
 {
@@ -343,6 +358,9 @@ static int kcoap_send4(struct sock *sk, struct sk_buff *skb,
 		.fl4_dport = peer->port,
 		.fl4_sport = inet_sk(sk)->inet_sport,
 		.flowi4_proto = IPPROTO_UDP,
+		.flowi4_oif = READ_ONCE(sk->sk_bound_dev_if),
+		.flowi4_mark = READ_ONCE(sk->sk_mark),
+		.flowi4_uid = sock_net_uid(sock_net(sk), sk),
 	};
 	struct rtable *rt;
 
@@ -354,6 +372,7 @@ static int kcoap_send4(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		return PTR_ERR(rt);
 	}
+	kcoap_skb_own(sk, skb);
 	skb->ignore_df = 1;
 	udp_tunnel_xmit_skb(rt, sk, skb, fl.saddr, fl.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
@@ -371,18 +390,23 @@ static int kcoap_send6(struct sock *sk, struct sk_buff *skb,
 		.fl6_dport = peer->port,
 		.fl6_sport = inet_sk(sk)->inet_sport,
 		.flowi6_proto = IPPROTO_UDP,
+		.flowi6_oif = READ_ONCE(sk->sk_bound_dev_if),
+		.flowi6_mark = READ_ONCE(sk->sk_mark),
+		.flowi6_uid = sock_net_uid(sock_net(sk), sk),
 	};
 	struct dst_entry *dst;
 
 	if (ipv6_addr_is_multicast(&fl.saddr))
 		fl.saddr = in6addr_any;
-	if (ipv6_addr_type(&fl.daddr) & IPV6_ADDR_LINKLOCAL)
+	/* a socket bound to a device sends there only, as UDP's does */
+	if (!fl.flowi6_oif && ipv6_addr_type(&fl.daddr) & IPV6_ADDR_LINKLOCAL)
 		fl.flowi6_oif = peer->ifindex;
 	dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl, NULL);
 	if (IS_ERR(dst)) {
 		kfree_skb(skb);
 		return PTR_ERR(dst);
 	}
+	kcoap_skb_own(sk, skb);
 	skb->ignore_df = 1;
 	/*
 	 * No device: with one, the helper counts tunnel statistics in its
@@ -412,10 +436,15 @@ struct sk_buff *kcoap_skb_alloc(u32 len)
 int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer, struct sk_buff *skb)
 {
-	struct sock *sk = ep->sock->sk;
 	bool rst = skb->len >= 1 && (skb->data[0] & 0x30) == 0x30;
+	struct sock *sk = READ_ONCE(ep->sock->sk);
 	int err;
 
+	/* closing waits for senders that saw !dead: this never happens */
+	if (WARN_ON_ONCE(!sk)) {
+		kfree_skb(skb);
+		return -ENOTCONN;
+	}
 	trace_coap_tx(peer, skb->data, skb->len);
 	if (peer->family == AF_INET)
 		err = kcoap_send4(sk, skb, peer);

@@ -3,8 +3,11 @@
  * kcoap module init/exit and per-netns state.
  *
  * At load, endpoints are opened in the initial network namespace on
- * addr4:port and [addr6]:port (module parameters).  Every namespace gets
- * its counters; namespace exit and module unload close the endpoints.
+ * addr4:port and [addr6]:port when the operator set port (module
+ * parameters): by default none is, since socket(..., IPPROTO_COAP) loads
+ * the module for any user and that must not expose a server.  Every
+ * namespace gets its counters; namespace exit and module unload close
+ * the endpoints.
  */
 #include <linux/inet.h>
 #include <linux/module.h>
@@ -14,9 +17,9 @@
 #include "kcoap.h"
 #include <uapi/linux/coap.h>
 
-static ushort port = COAP_DEFAULT_PORT;
+static ushort port;
 module_param(port, ushort, 0444);
-MODULE_PARM_DESC(port, "UDP port of the endpoints opened at load (default 5683, 0 opens none)");
+MODULE_PARM_DESC(port, "UDP port of the endpoints opened at load, e.g. 5683 (default 0: none; coapd or coapctl open them)");
 
 static char *addr4 = "0.0.0.0";
 module_param(addr4, charp, 0444);
@@ -69,12 +72,15 @@ static struct pernet_operations kcoap_net_ops = {
 	.size = sizeof(struct kcoap_net),
 };
 
-/* Parse the load-time addresses into sockaddrs; false if none is wanted. */
+/*
+ * Parse a load-time address into a sockaddr: 1 to open it, 0 if none is
+ * wanted (empty, or port 0: checked all the same), -EINVAL if malformed.
+ */
 static int kcoap_param_addr(const char *s, int family,
 			    struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
-	if (!s || !*s || !port)
+	if (!s || !*s)
 		return 0;
 	if (family == AF_INET) {
 		struct sockaddr_in *sin = (void *)ss;
@@ -91,7 +97,7 @@ static int kcoap_param_addr(const char *s, int family,
 		if (!in6_pton(s, -1, (u8 *)&sin6->sin6_addr, -1, NULL))
 			return -EINVAL;
 	}
-	return 1;
+	return port ? 1 : 0;
 }
 
 static int kcoap_open_initial(void)

@@ -14,9 +14,15 @@
  *
  * Locking: struct kcoap_csock.lock (softirq and process, _bh) protects the
  * client exchanges; request.c's state is under pending_lock as always.
- * The socket's sk_user_data points to its kcoap_csock, which is freed
- * after an RCU grace period once the socket is destroyed; receivers and
- * timers check ep.dead under rcu_read_lock, as for endpoints.
+ * The socket's sk_user_data points to its kcoap_csock.  Destroy sets
+ * ep.dead and waits for a grace period before it purges anything, so a
+ * receiver or timer that saw !dead under rcu_read_lock finishes (and
+ * transmits) while the socket is whole; kcoap_csock itself is freed after
+ * a further grace period.
+ *
+ * The error queue holds only the module's reports (kcoap_cx_fail), marked
+ * by KCOAP_REPORT_INFO: UDP_ENCAP, which would let UDP queue ICMP errors,
+ * is refused, and anything not marked is left to UDP's reader.
  */
 #include <linux/errqueue.h>
 #include <linux/module.h>
@@ -45,6 +51,13 @@ MODULE_PARM_DESC(max_sock_requests, "Requests one CoAP socket may have outstandi
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_COAP, 2);
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_COAP, 2);
 
+/* Room for the headers in front of a request, as kcoap_skb_alloc leaves. */
+#define KCOAP_SOCK_HEADROOM (LL_MAX_HEADER + sizeof(struct ipv6hdr) + \
+			     sizeof(struct udphdr))
+
+/* ee_info of the module's reports on the error queue ("CoAP"). */
+#define KCOAP_REPORT_INFO	0x436f4150
+
 /* CON responses already delivered, to recognise their retransmissions. */
 #define KCOAP_SEEN	32
 
@@ -58,7 +71,7 @@ enum {
 struct kcoap_cx {
 	struct list_head node;		/* kcoap_csock.cx */
 	struct kcoap_peer peer;
-	struct sk_buff *skb;		/* the request as sent */
+	struct sk_buff *skb;		/* the request as sent, charged to sk */
 	unsigned long expires;
 	u32 rto_ms;
 	u16 mid;
@@ -124,7 +137,8 @@ static u32 kcoap_cx_lifetime(const struct kcoap_csock *cs, u8 type)
 
 /*
  * lock held: report cx's failure on the error queue and free it.  The
- * error skb holds the peer's address, then the request as sent.
+ * error skb holds the peer's address, then the request as sent; the
+ * queue charges it to SO_RCVBUF and drops it when that is full.
  */
 static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
 			  int error)
@@ -145,6 +159,7 @@ static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
 		memset(serr, 0, sizeof(*serr));
 		serr->ee.ee_errno = error;
 		serr->ee.ee_origin = SO_EE_ORIGIN_LOCAL;
+		serr->ee.ee_info = KCOAP_REPORT_INFO;
 		if (sock_queue_err_skb(cs->sk, skb))
 			kfree_skb(skb);	/* error queue over SO_RCVBUF */
 	}
@@ -166,24 +181,27 @@ static unsigned int kcoap_cx_outstanding(struct kcoap_csock *cs,
 	return n;
 }
 
-/* lock held: (re)send cx now, a copy of its skb; false without memory. */
-static void kcoap_cx_xmit(struct kcoap_csock *cs, struct kcoap_cx *cx)
+/* lock held: (re)send cx now, a copy of its skb; 0 or why not. */
+static int kcoap_cx_xmit(struct kcoap_csock *cs, struct kcoap_cx *cx)
 {
 	struct sk_buff *skb = skb_copy(cx->skb, GFP_ATOMIC);
 
 	if (!skb) {
 		kcoap_ep_stat_inc(&cs->ep, TX_ERRORS);
-		return;
+		return -ENOBUFS;
 	}
-	if (!READ_ONCE(cs->ep.dead))
-		kcoap_endpoint_xmit(&cs->ep, &cx->peer, skb);
-	else
+	if (READ_ONCE(cs->ep.dead)) {
 		kfree_skb(skb);
+		return -ENOTCONN;
+	}
+	return kcoap_endpoint_xmit(&cs->ep, &cx->peer, skb);
 }
 
-/* lock held: start cx's first transmission. */
-static void kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
+/* lock held: start cx's first transmission; 0 or why it failed. */
+static int kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
 {
+	int err;
+
 	if (cx->type == COAP_TYPE_CON) {
 		cx->state = KCOAP_CX_WAIT_ACK;
 		cx->rto_ms = kcoap_rto_initial(&cs->ep.params,
@@ -193,9 +211,10 @@ static void kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
 		cx->state = KCOAP_CX_WAIT_RESPONSE;
 		cx->expires = jiffies + kcoap_cx_lifetime(cs, cx->type);
 	}
-	kcoap_cx_xmit(cs, cx);
+	err = kcoap_cx_xmit(cs, cx);
 	if (!cs->closing)
 		timer_reduce(&cs->timer, cx->expires);
+	return err;
 }
 
 /* lock held: a CON to peer stopped being outstanding; start queued ones. */
@@ -264,21 +283,30 @@ static void kcoap_cx_timer(struct timer_list *t)
 	rcu_read_unlock();
 }
 
-/* Process context: send the request in buf (its MID set here). */
+/*
+ * Process context: send the request in buf (its MID set here).  Its copy,
+ * kept until the exchange ends, is charged to the socket's send buffer
+ * the way UDP charges a datagram: with SO_SNDBUF full this waits for
+ * room (SO_SNDTIMEO), or fails with EAGAIN when noblock.
+ */
 static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
-			  u8 *buf, u32 len, const struct coap_msg *m)
+			  u8 *buf, u32 len, const struct coap_msg *m,
+			  bool noblock)
 {
 	struct kcoap_cx *cx, *o;
 	int err = 0;
 
-	cx = kzalloc(sizeof(*cx), GFP_KERNEL);
+	cx = kzalloc(sizeof(*cx), GFP_KERNEL_ACCOUNT);
 	if (!cx)
 		return -ENOMEM;
-	cx->skb = kcoap_skb_alloc(len);
+	cx->skb = sock_alloc_send_skb(cs->sk, KCOAP_SOCK_HEADROOM + len,
+				      noblock, &err);
 	if (!cx->skb) {
 		kfree(cx);
-		return -ENOMEM;
+		return err;
 	}
+	err = 0;	/* the allocator may leave an error behind on success */
+	skb_reserve(cx->skb, KCOAP_SOCK_HEADROOM);
 	/* section 4.4: the kernel, not the application, picks the MID */
 	cx->mid = (u16)atomic_inc_return(&cs->ep.next_mid);
 	buf[2] = cx->mid >> 8;
@@ -310,7 +338,17 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 		cx->state = KCOAP_CX_QUEUED;
 		kcoap_ep_stat_inc(&cs->ep, TX_QUEUED);
 	} else {
-		kcoap_cx_launch(cs, cx);
+		err = kcoap_cx_launch(cs, cx);
+		if (err) {
+			/*
+			 * Not sent at all (no route: the socket's mark, uid or
+			 * device may forbid it): the caller hears why, as
+			 * from UDP, and nothing is left outstanding.
+			 */
+			list_del(&cx->node);
+			cs->ncx--;
+			goto out;
+		}
 	}
 	cx = NULL;
 out:
@@ -618,7 +656,7 @@ static int kcoap_sock_respond(struct kcoap_csock *cs,
 	coap_opt_iter_init(&it, m);
 	while (coap_opt_next(&it, &opt))
 		n++;
-	resp.opts = kcalloc(n ?: 1, sizeof(*resp.opts), GFP_KERNEL);
+	resp.opts = kcalloc(n ?: 1, sizeof(*resp.opts), GFP_KERNEL_ACCOUNT);
 	if (!resp.opts)
 		return -ENOMEM;
 	coap_opt_iter_init(&it, m);
@@ -651,7 +689,7 @@ static int kcoap_sock_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	err = kcoap_sock_dest(sk, msg, &peer);
 	if (err)
 		return err;
-	buf = kvmalloc(len, GFP_KERNEL);
+	buf = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	err = -EFAULT;
@@ -662,7 +700,8 @@ static int kcoap_sock_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		goto out;
 	if (coap_code_is_request(m.code) &&
 	    (m.type == COAP_TYPE_CON || m.type == COAP_TYPE_NON))
-		err = kcoap_cx_start(cs, &peer, buf, len, &m);
+		err = kcoap_cx_start(cs, &peer, buf, len, &m,
+				     msg->msg_flags & MSG_DONTWAIT);
 	else if (coap_code_is_response(m.code) && m.type != COAP_TYPE_RST)
 		err = kcoap_sock_respond(cs, &peer, &m);
 out:
@@ -672,25 +711,63 @@ out:
 
 /* ---- receive side of the API -------------------------------------------- */
 
-static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
-				 size_t len, int *addr_len)
+static bool kcoap_is_report(const struct sk_buff *skb)
 {
-	struct sockaddr_storage ss;
-	struct coap_sock_err err = {};
-	struct sock_exterr_skb *serr;
+	const struct sock_exterr_skb *serr = SKB_EXT_ERR(skb);
+
+	return serr->ee.ee_origin == SO_EE_ORIGIN_LOCAL &&
+	       serr->ee.ee_info == KCOAP_REPORT_INFO &&
+	       skb->len >= sizeof(struct sockaddr_storage) + COAP_HDR_LEN;
+}
+
+/* The report at the head of the error queue, if it is one of ours. */
+static struct sk_buff *kcoap_dequeue_report(struct sock *sk)
+{
+	struct sk_buff_head *q = &sk->sk_error_queue;
 	struct sk_buff *skb;
+	unsigned long flags;
+	bool more;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = skb_peek(q);
+	if (skb && kcoap_is_report(skb))
+		__skb_unlink(skb, q);
+	else
+		skb = NULL;
+	more = !skb_queue_empty(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (skb && more)
+		sk_error_report(sk);
+	return skb;
+}
+
+static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
+				 size_t len, int flags, int *addr_len)
+{
+	struct coap_sock_err err = {};
+	struct sockaddr_storage ss;
+	struct sock_exterr_skb *serr;
 	int copied, hdr = sizeof(ss);
+	struct sk_buff *skb;
 	const u8 *req;
 
-	skb = sock_dequeue_err_skb(sk);
-	if (!skb)
-		return -EAGAIN;
+	skb = kcoap_dequeue_report(sk);
+	if (!skb) {
+		/*
+		 * Empty, or not ours (none should be: see the top of this
+		 * file): UDP's reader takes it, in IP_RECVERR form.
+		 */
+		return kcoap_udp_prot(sk)->recvmsg(sk, msg, len, flags,
+						   addr_len);
+	}
 	serr = SKB_EXT_ERR(skb);
 	memcpy(&ss, skb->data, sizeof(ss));
 	req = skb->data + hdr;
+	copied = skb->len - hdr;
 	err.error = serr->ee.ee_errno;
 	err.mid = (req[2] << 8) | req[3];
-	err.tkl = min_t(u8, req[0] & 15, COAP_MAX_TKL);
+	err.tkl = min_t(int, req[0] & 15,
+			min_t(int, COAP_MAX_TKL, copied - COAP_HDR_LEN));
 	memcpy(err.token, req + COAP_HDR_LEN, err.tkl);
 	if (msg->msg_name) {
 		int nlen = sk->sk_family == AF_INET ? sizeof(struct sockaddr_in) :
@@ -710,7 +787,6 @@ static int kcoap_sock_recv_error(struct sock *sk, struct msghdr *msg,
 		}
 		*addr_len = nlen;
 	}
-	copied = skb->len - hdr;
 	if (copied > len) {
 		copied = len;
 		msg->msg_flags |= MSG_TRUNC;
@@ -729,7 +805,7 @@ static int kcoap_sock_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			      int flags, int *addr_len)
 {
 	if (flags & MSG_ERRQUEUE)
-		return kcoap_sock_recv_error(sk, msg, len, addr_len);
+		return kcoap_sock_recv_error(sk, msg, len, flags, addr_len);
 	return kcoap_udp_prot(sk)->recvmsg(sk, msg, len, flags, addr_len);
 }
 
@@ -758,6 +834,14 @@ static int kcoap_sock_setsockopt(struct sock *sk, int level, int optname,
 	int val, err = 0;
 	u32 *field;
 
+	/*
+	 * The message layer is this socket's encap_rcv and takes one
+	 * datagram per skb: UDP_ENCAP would unhook or replace it (and let
+	 * UDP queue ICMP errors), UDP_GRO would hand it coalesced datagrams.
+	 */
+	if ((level == SOL_UDP || level == SOL_UDPLITE) &&
+	    (optname == UDP_ENCAP || optname == UDP_GRO))
+		return -ENOPROTOOPT;
 	if (level != SOL_COAP)
 		return kcoap_udp_prot(sk)->setsockopt(sk, level, optname,
 						      optval, optlen);
@@ -878,7 +962,7 @@ static int kcoap_sock_init(struct sock *sk)
 	err = kcoap_udp_prot(sk)->init(sk);
 	if (err)
 		return err;
-	cs = kzalloc(sizeof(*cs), GFP_KERNEL);
+	cs = kzalloc(sizeof(*cs), GFP_KERNEL_ACCOUNT);
 	if (!cs)
 		return -ENOMEM;
 	err = kcoap_endpoint_init_sock(&cs->ep, kcoap_pernet(sock_net(sk)),
@@ -888,6 +972,8 @@ static int kcoap_sock_init(struct sock *sk)
 		return err;
 	}
 	cs->sk = sk;
+	/* what sendmsg allocates for the socket is charged to its memcg */
+	sk->sk_allocation = GFP_KERNEL_ACCOUNT;
 	spin_lock_init(&cs->lock);
 	INIT_LIST_HEAD(&cs->cx);
 	timer_setup(&cs->timer, kcoap_cx_timer, 0);
@@ -915,6 +1001,12 @@ static void kcoap_sock_destroy(struct sock *sk)
 		kn = cs->ep.kn;
 		WRITE_ONCE(cs->ep.dead, true);
 		rcu_assign_sk_user_data(sk, NULL);
+		/*
+		 * Receivers and request.c's timers that saw !dead may still
+		 * transmit through ep.sock: let them finish while the socket
+		 * is whole (sock_release clears sock->sk once we return).
+		 */
+		synchronize_net();
 		spin_lock_bh(&cs->lock);
 		cs->closing = true;
 		list_for_each_entry_safe(cx, tmp, &cs->cx, node) {

@@ -8,8 +8,12 @@ KO=$TOP/coap.ko
 ping_ok() { $COAPTOOL raw "$1" "$2" 40000001 1 | jq -e '.type == "RST"' >/dev/null; }
 loaded() { grep -q '^coap ' /proc/modules; }
 
+check "load with the defaults" insmod "$KO"
+check "  opens no endpoint (nothing answers on 5683)" sh -c "! $COAPTOOL raw 127.0.0.1 5683 40000001 0.5 >/dev/null && ! $COAPTOOL raw ::1 5683 40000001 0.5 >/dev/null"
+check "  unload" rmmod coap
+
 for i in 1 2 3; do
-	check "load #$i" insmod "$KO"
+	check "load #$i with port=5683" insmod "$KO" port=5683
 	check "  ping over IPv4 after load #$i" ping_ok 127.0.0.1 5683
 	check "  ping over IPv6 after load #$i" ping_ok ::1 5683
 	check "  unload #$i" rmmod coap
@@ -22,7 +26,7 @@ check "  nothing on 5683" sh -c "! $COAPTOOL raw 127.0.0.1 5683 40000001 0.5 >/d
 check "  no IPv6 endpoint" sh -c "! $COAPTOOL raw ::1 5700 40000001 0.5 >/dev/null"
 check "  unload" rmmod coap
 
-check "load bound to 127.0.0.2 only" insmod "$KO" addr4=127.0.0.2 addr6=
+check "load bound to 127.0.0.2 only" insmod "$KO" port=5683 addr4=127.0.0.2 addr6=
 check "  answers on 127.0.0.2" ping_ok 127.0.0.2 5683
 check "  not on 127.0.0.1" sh -c "! $COAPTOOL raw 127.0.0.1 5683 40000001 0.5 >/dev/null"
 check "  unload" rmmod coap
@@ -36,7 +40,7 @@ check "  and leaves nothing loaded" sh -c "! grep -q '^coap ' /proc/modules"
 python3 -c 'import socket,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("0.0.0.0",5683)); time.sleep(3)' &
 holder=$!
 sleep 0.5
-check "port in use: load refused" sh -c "! insmod $KO addr6= 2>/dev/null"
+check "port in use: load refused" sh -c "! insmod $KO port=5683 addr6= 2>/dev/null"
 check "  and leaves nothing loaded" sh -c "! grep -q '^coap ' /proc/modules"
 wait $holder
 

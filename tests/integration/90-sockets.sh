@@ -65,7 +65,7 @@ sleep 1
 check "rmmod coap is refused while a CoAP socket is open" sh -c '! rmmod coap 2>/dev/null'
 wait $holder
 check "  and works once it is closed" rmmod coap
-check "  (module inserted again)" insmod "$TOP/coap.ko"
+check "  (module inserted again)" insmod "$TOP/coap.ko" port=5683
 
 kill $srv 2>/dev/null
 wait $srv 2>/dev/null

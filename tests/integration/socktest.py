@@ -4,6 +4,9 @@ module, against libcoap's coap-server-notls (on LIBCOAP_PORT, started by
 90-sockets.sh) and coap-client-notls, and against raw UDP peers written
 here that misbehave on cue (never answer, reset, drop the ACK).
 
+  socktest.py            the tests of 90-sockets.sh
+  socktest.py T_NAME...  the named tests only (92-sock-safety.sh)
+
 Prints "ok - NAME" / "not ok - NAME" per check and "# N passed, M failed".
 """
 import errno
@@ -498,10 +501,315 @@ def t_close_in_flight():
     u.close()
 
 
+# ---- safety (92-sock-safety.sh runs these by name) ------------------------
+
+SOL_UDP, UDP_ENCAP, UDP_GRO = 17, 100, 104
+IP_RECVERR, IPV6_RECVERR = 11, 25
+
+
+def closed_port(family, host):
+    """A port nothing listens on: bound once, then closed."""
+    u = socket.socket(family, socket.SOCK_DGRAM)
+    u.bind((host, 0))
+    dest = u.getsockname()[:2]
+    u.close()
+    return dest
+
+
+def t_errqueue_foreign():
+    """Only the module's own reports are read as CoAP reports: an ICMP
+    error queued by UDP (IP_RECVERR, and UDP_ENCAP 0 turning the socket
+    into plain UDP) must not be parsed as one."""
+    for fam, host, lvl, opt in ((socket.AF_INET, "127.0.0.1", socket.SOL_IP,
+                                 IP_RECVERR),
+                                (socket.AF_INET6, "::1", socket.IPPROTO_IPV6,
+                                 IPV6_RECVERR)):
+        s = csock(fam, fast=True)
+        s.setsockopt(lvl, opt, 1)
+        refused = {}
+        for name, o, v in (("UDP_ENCAP", UDP_ENCAP, 0), ("UDP_GRO", UDP_GRO, 1)):
+            try:
+                s.setsockopt(SOL_UDP, o, v)
+                refused[name] = None
+            except OSError as e:
+                refused[name] = e.errno
+        check("%s: UDP_ENCAP and UDP_GRO on a CoAP socket are refused with "
+              "ENOPROTOOPT" % host,
+              all(v == errno.ENOPROTOOPT for v in refused.values()), refused)
+        dest = closed_port(fam, host)
+        req = get("x", b"\x5a\xa5")
+        s.sendto(req, dest)
+        reads, bad, end = [], [], time.monotonic() + 5
+        # read every report until ours (ETIMEDOUT) arrives, bounded
+        while time.monotonic() < end and len(reads) < 20:
+            p = select.poll()
+            p.register(s, 0)
+            if not p.poll(max(1, int((end - time.monotonic()) * 1000))):
+                break
+            try:
+                data, anc, flags, addr = s.recvmsg(2048, 256,
+                                                   socket.MSG_ERRQUEUE)
+            except OSError as e:
+                bad.append("recvmsg: %s" % e)
+                break
+            r = {"data": data.hex(), "addr": addr,
+                 "cmsg": [(lv, k, b.hex()) for lv, k, b in anc]}
+            reads.append(r)
+            coap = [b for lv, k, b in anc
+                    if lv == SOL_COAP and k == COAP_CMSG_ERROR]
+            if coap:
+                e, mid, tkl = struct.unpack_from("IHB", coap[0])
+                if (addr[:2] != dest or data != req[:2] + data[2:4] + req[4:]
+                        or e != errno.ETIMEDOUT or
+                        coap[0][7:7 + tkl] != b"\x5a\xa5"):
+                    bad.append(r)
+                if e == errno.ETIMEDOUT:
+                    break
+            elif data != req[:2] + data[2:4] + req[4:]:
+                bad.append(r)   # an IP-level report: the datagram as sent
+        ours = [r for r in reads if any(c[0] == SOL_COAP for c in r["cmsg"])]
+        check("  a request to a closed port: every MSG_ERRQUEUE read is well "
+              "formed (%d read), the CoAP report names the peer and the "
+              "request" % len(reads), not bad and len(ours) == 1,
+              bad or reads)
+        s.close()
+
+
+def t_close_race():
+    """CoAP pings flood a port while a CoAP socket bound to it is closed
+    and reopened: the receive path must not use the closing socket."""
+    port = 5710
+    stop = threading.Event()
+    sent = [0]
+
+    def flood():
+        u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        u4.setblocking(False)
+        u6.setblocking(False)
+        mid = 0
+        while not stop.is_set():
+            for u, a in ((u4, ("127.0.0.1", port)), (u6, ("::1", port))):
+                mid = (mid + 1) & 0xFFFF
+                try:
+                    u.sendto(bytes([0x40, 0, mid >> 8, mid & 0xFF]), a)
+                    sent[0] += 1
+                except OSError:
+                    pass
+                try:
+                    while True:
+                        u.recv(16)      # the RSTs
+                except OSError:
+                    pass
+        u4.close()
+        u6.close()
+    threads = [threading.Thread(target=flood) for _ in range(2)]
+    for t in threads:
+        t.start()
+    cycles, errs, end = 0, [], time.monotonic() + 20
+    while cycles < 400 and time.monotonic() < end:
+        fam, host = ((socket.AF_INET6, "::") if cycles & 1 else
+                     (socket.AF_INET, "0.0.0.0"))
+        s = csock(fam)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            errs.append(e.errno)
+        # a request out as well, so close also has an exchange to drop
+        s.sendto(get("r", b"\x01"), ("127.0.0.1" if fam == socket.AF_INET
+                                     else "::1", port))
+        s.close()
+        cycles += 1
+    stop.set()
+    for t in threads:
+        t.join()
+    check("%d close/reopen cycles of a CoAP socket on a port flooded with "
+          "%d pings" % (cycles, sent[0]), cycles >= 50 and sent[0] > cycles,
+          errs)
+    s = csock()
+    s.bind(("127.0.0.1", port))
+    c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    c.settimeout(3)
+    c.sendto(b"\x40\x00\x12\x34", ("127.0.0.1", port))
+    try:
+        r = c.recv(16)
+    except socket.timeout:
+        r = b""
+    check("  then a socket bound there answers a ping with RST",
+          r == b"\x70\x00\x12\x34", r)
+    c.close()
+    s.close()
+
+
+def listener(family=socket.AF_INET):
+    u = silent_peer(family)
+    u.settimeout(0.5)
+    return u
+
+
+def got(u):
+    try:
+        return u.recv(2048)
+    except socket.timeout:
+        return None
+
+
+def send_err(s, data, dest):
+    try:
+        s.sendto(data, dest)
+        return 0
+    except OSError as e:
+        return e.errno
+
+
+def t_egress_mark():
+    """`ip rule add fwmark 77 prohibit` (set up by the scenario): a CoAP
+    socket with SO_MARK 77 gets nothing out, as a UDP socket does."""
+    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        u = listener(fam)
+        dest = u.getsockname()[:2]
+        p = socket.socket(fam, socket.SOCK_DGRAM)
+        p.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 77)
+        perr = send_err(p, b"plain", dest)
+        pgot = got(u)
+        s = csock(fam, fast=True)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 77)
+        cerr = send_err(s, get("m", b"\x77", 1), dest)
+        cgot = got(u)
+        check("%s: SO_MARK 77 under 'fwmark 77 prohibit': UDP gets %s and "
+              "sends nothing; the CoAP socket gets %s and sends nothing" %
+              (host, errno.errorcode.get(perr, perr),
+               errno.errorcode.get(cerr, cerr)),
+              perr == errno.EACCES and pgot is None and cgot is None and
+              cerr == errno.EACCES, (pgot, cgot))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, 0)
+        ok0 = send_err(s, get("m", b"\x78", 1), dest) == 0 and got(u)
+        check("  without the mark it goes out", bool(ok0))
+        p.close()
+        s.close()
+        u.close()
+
+
+def t_egress_uid():
+    """`ip rule add uidrange 4242-4242 prohibit`: a CoAP socket opened by
+    uid 4242 sends nothing, as that user's UDP socket does.  Runs the
+    sockets in a child that drops to uid 4242."""
+    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        u = listener(fam)
+        dest = u.getsockname()[:2]
+        rd, wr = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(rd)
+            os.setresgid(4242, 4242, 4242)
+            os.setresuid(4242, 4242, 4242)
+            p = socket.socket(fam, socket.SOCK_DGRAM)
+            perr = send_err(p, b"plain", dest)
+            s = csock(fam, fast=True)
+            cerr = send_err(s, get("u", b"\x42", 1), dest)
+            os.write(wr, struct.pack("ii", perr, cerr))
+            os._exit(0)
+        os.close(wr)
+        perr, cerr = struct.unpack("ii", os.read(rd, 8))
+        os.waitpid(pid, 0)
+        os.close(rd)
+        seen = got(u)
+        check("%s: uid 4242 under 'uidrange 4242-4242 prohibit': UDP gets "
+              "%s, the CoAP socket %s, nothing reaches the peer" %
+              (host, errno.errorcode.get(perr, perr),
+               errno.errorcode.get(cerr, cerr)),
+              perr == errno.EACCES and cerr == errno.EACCES and seen is None,
+              seen)
+        u.close()
+
+
+def t_egress_bindtodevice():
+    """SO_BINDTODEVICE to a device with no route to the listener (the
+    scenario's veth kc0): the CoAP socket's datagram does not reach it,
+    as a UDP socket's does not."""
+    u = listener()
+    dest = u.getsockname()
+    p = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    p.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"kc0")
+    perr = send_err(p, b"plain", dest)
+    pgot = got(u)
+    s = csock(fast=True)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"kc0")
+    cerr = send_err(s, get("d", b"\x0d", 1), dest)
+    cgot = got(u)
+    check("SO_BINDTODEVICE kc0: UDP (%s) and the CoAP socket (%s) get "
+          "nothing to 127.0.0.1" % (errno.errorcode.get(perr, perr),
+                                    errno.errorcode.get(cerr, cerr)),
+          pgot is None and cgot is None and perr == cerr, (pgot, cgot))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"")
+    check("  unbound again it goes out",
+          send_err(s, get("d", b"\x0e", 1), dest) == 0 and got(u))
+    p.close()
+    s.close()
+    u.close()
+
+
+def t_sndbuf():
+    """Requests held for retransmission are charged to the socket's send
+    buffer: with SO_SNDBUF small, a silent peer, and MSG_DONTWAIT, sendmsg
+    fails with EAGAIN once the buffer is full; a blocking send waits for
+    SO_SNDTIMEO, then EAGAIN; when the requests time out the room is back."""
+    u = silent_peer()
+    s = csock(fast=True)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    sndbuf = s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    size = 1000
+    n, err = 0, None
+    while n < 300:
+        req = get("b", n.to_bytes(2, "big"), 0) + b"\xff" + b"p" * (size - 12)
+        try:
+            s.sendto(req, socket.MSG_DONTWAIT, u.getsockname())
+            n += 1
+        except OSError as e:
+            err = e.errno
+            break
+    check("SO_SNDBUF %d: %d requests of %d bytes outstanding to a silent "
+          "peer, then %s" % (sndbuf, n, len(req),
+                             errno.errorcode.get(err, err)),
+          err == errno.EAGAIN and 0 < n and (n - 1) * len(req) <= sndbuf)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+                 struct.pack("ll", 0, 300000))
+    t = time.monotonic()
+    try:
+        s.sendto(get("b", b"\xff\xff", 0), u.getsockname())
+        r = None
+    except OSError as e:
+        r = e.errno
+    dt = time.monotonic() - t
+    check("  a blocking send waits SO_SNDTIMEO (%.2f s), then EAGAIN" % dt,
+          r == errno.EAGAIN and 0.2 < dt < 2.5, r)
+    # they time out one by one (NSTART 1; MAX_RETRANSMIT 2, ACK_TIMEOUT
+    # 100: about 1 s each)
+    end = time.monotonic() + min(30, 5 + 2 * n)
+    while time.monotonic() < end:
+        try:
+            while s.recvmsg(2048, 256, socket.MSG_ERRQUEUE |
+                            socket.MSG_DONTWAIT):
+                pass
+        except OSError:
+            pass
+        if stats(s)["timeouts"] >= n:
+            break
+        time.sleep(0.05)
+    check("  once they timed out, sending works again",
+          send_err(s, get("b", b"\xfe\xfe", 0), u.getsockname()) == 0)
+    s.close()
+    u.close()
+
+
 def main():
-    for t in (t_options, t_client_libcoap, t_error_timeout, t_error_reset,
-              t_client_duplicates, t_client_rules, t_server, t_server_bounds, t_epoll,
-              t_close_in_flight):
+    tests = (t_options, t_client_libcoap, t_error_timeout, t_error_reset,
+             t_client_duplicates, t_client_rules, t_server, t_server_bounds,
+             t_epoll, t_close_in_flight)
+    if len(sys.argv) > 1:       # the named tests only
+        tests = [globals()[n] for n in sys.argv[1:]]
+    for t in tests:
         try:
             t()
         except Exception as e:      # a crash is a failed check, not a hang

@@ -278,7 +278,13 @@
  * form (RFC 7252 section 3), each recv() or recvmsg() returns one, with the
  * peer's address.  bind(), connect(), poll/epoll, blocking and non-blocking
  * use, SO_RCVBUF (datagrams beyond it are dropped, as for UDP) behave as on
- * a UDP socket; an IPv6 socket also talks to IPv4-mapped peers.
+ * a UDP socket; an IPv6 socket also talks to IPv4-mapped peers.  What
+ * the kernel sends for the socket (requests, retransmissions, ACKs, RSTs,
+ * responses) leaves as the socket's own datagrams: routed with its
+ * SO_MARK, owner uid and SO_BINDTODEVICE device, and seen as the
+ * socket's by cgroup egress programs and netfilter.  A request that
+ * cannot be routed at all fails sendmsg() with the routing error (EACCES
+ * for a prohibit rule, ENETUNREACH, ...), as UDP's sendmsg does.
  *
  * Sending a request (code 0.01 to 0.31, type CON or NON): the kernel sets
  * the Message ID; a CON is retransmitted (ACK_TIMEOUT, back-off,
@@ -288,13 +294,22 @@
  * separate, which the kernel acknowledges (a duplicate is acknowledged
  * again, not delivered).  A request whose token is already outstanding to
  * that peer gets EBUSY; more than max_sock_requests outstanding, ENOBUFS.
+ * Each request is kept, for retransmission, until its response or its
+ * failure, and that copy counts against the socket's SO_SNDBUF as a UDP
+ * datagram in flight does: with the buffer full, sendmsg() of a request
+ * waits for room (up to SO_SNDTIMEO, then EAGAIN), or fails at once with
+ * EAGAIN when non-blocking (MSG_DONTWAIT, O_NONBLOCK); poll() reports
+ * POLLOUT when there is room again.
  * A request that fails is reported on the error queue: recvmsg() with
  * MSG_ERRQUEUE returns the request as sent, the peer's address and a
  * control message (SOL_COAP, COAP_CMSG_ERROR) holding struct
  * coap_sock_err: error ETIMEDOUT (no ACK after MAX_RETRANSMIT
  * retransmissions, or no response within EXCHANGE_LIFETIME for a CON,
  * NON_LIFETIME for a NON) or ECONNRESET (the peer answered RST).  poll()
- * reports POLLERR while the error queue is not empty.
+ * reports POLLERR while the error queue is not empty; reports count
+ * against SO_RCVBUF, and one that does not fit is dropped.  The error queue
+ * holds only these reports: the kernel takes ICMP errors for the socket
+ * (IP_RECVERR and IPV6_RECVERR add nothing to it).
  *
  * Serving: requests arrive deduplicated (a retransmitted CON gets the
  * cached ACK again; the application sees each request once); sending a
@@ -318,7 +333,9 @@
  * COAP_SO_ACK_DELAY (ms) with the ranges of enum coap_param_attr;
  * COAP_SO_DEFAULT_TYPE, COAP_TYPE_CON (default) or COAP_TYPE_NON, the
  * type of separate responses; COAP_SO_STATS, read only, struct
- * coap_sock_stats.
+ * coap_sock_stats.  Level SOL_UDP: UDP_ENCAP and UDP_GRO get ENOPROTOOPT
+ * (the message layer is the socket's encapsulation receive hook and takes
+ * one datagram at a time).
  *
  * The protocol number: 253, one of the two numbers RFC 3692 leaves for
  * experiments.  No kernel protocol registers it, and it never appears on
