@@ -205,24 +205,33 @@ static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
 					   const struct kcoap_peer *peer,
 					   const struct coap_msg *req)
 {
+	unsigned int per_peer = READ_ONCE(max_dedup_per_peer);
+	bool con = req->type == COAP_TYPE_CON;
 	struct kcoap_peer_count *pc;
 	struct kcoap_dedup *dd;
-	bool con = req->type == COAP_TYPE_CON;
 	u64 life;
 
+	if (!per_peer)
+		return NULL;
 	/* a bound lowered at run time may need more than one eviction */
 	while (kn->dedup.n >= READ_ONCE(max_dedup))
 		if (!kcoap_dedup_evict(kn, NULL))
 			return NULL;
-	pc = kcoap_peer_count(kn, peer, true);
-	if (!pc)
-		return NULL;
-	while (pc->n >= READ_ONCE(max_dedup_per_peer))
+	/*
+	 * Evicting the peer's last record frees its count: look it up again
+	 * each time, and create it only once the record is allocated.
+	 */
+	while ((pc = kcoap_peer_count(kn, peer, false)) && pc->n >= per_peer)
 		if (!kcoap_dedup_evict(kn, peer))
 			return NULL;
 	dd = kmem_cache_zalloc(kcoap_dedup_cache, GFP_ATOMIC);
 	if (!dd)
 		return NULL;
+	pc = kcoap_peer_count(kn, peer, true);
+	if (!pc) {
+		kmem_cache_free(kcoap_dedup_cache, dd);
+		return NULL;
+	}
 	life = con ? kcoap_exchange_lifetime(params) :
 		     kcoap_non_lifetime(params);
 	kcoap_dedup_insert(&kn->dedup, dd, peer, req->mid, req->type,
