@@ -151,7 +151,7 @@ class Fatal(Exception):
 
 class Worker:
     def __init__(self, name, seed, logfd, ops, seconds, netns=False,
-                 final=False, priv=False, child=False):
+                 final=False, priv=False, child=False, skip=()):
         self.name = name
         self.rng = random.Random("%s:%s" % (seed, name))
         self.seed = seed
@@ -164,10 +164,23 @@ class Worker:
         self.child = child
         widx = sum(name.encode()) % 8
         self.raw_base = 41000 + widx * 32
+        # w0 and w1 share a namespace: each mostly uses paths and ports of
+        # its own, and sometimes the shared ones (EEXIST, EPERM, EADDRINUSE)
+        if name in ("w0", "w1"):
+            self.paths = ["/" + name + p for p in PATHS]
+            half = len(EP_PORTS) // 2
+            self.ports = EP_PORTS[:half] if name == "w0" else EP_PORTS[half:]
+        else:
+            self.paths, self.ports = PATHS, EP_PORTS
+        self.obs_paths = [p for p in self.paths if "/obs" in p]
+        self.big_path = [p for p in self.paths if p.endswith("/big")][0]
         # generation-side model: what this sequence asked for (not what
         # the kernel did), so that generation depends on the seed alone
         self.m_paths = {}           # path -> genl slot that added it
         self.m_eps = []
+        self.m_cs = set()           # CoAP socket slots opened
+        self.m_adopt = set()        # adopted socket slots held
+        self.m_raw = set()          # raw socket slots used
         self.m_children = 0
         # execution-side state
         self.genl = [None] * NSLOTS_GENL
@@ -184,7 +197,7 @@ class Worker:
             "nl_ep_add": 4, "nl_ep_del": 2, "nl_ep_set": 3, "nl_adopt": 2,
             "adopted_op": 3, "nl_res_add": 6, "nl_res_del": 3,
             "nl_publish": 8, "daemon_poll": 7, "daemon_answer": 8,
-            "daemon_close": 1, "nl_dump": 2, "nl_raw": 4,
+            "daemon_close": 0.5, "nl_dump": 2, "nl_raw": 4,
             "cs_open": 3, "cs_opt": 5, "cs_getopt": 2, "cs_send": 10,
             "cs_recv": 8, "cs_answer": 4, "cs_connect": 1, "cs_close": 2,
             "cs_poll": 1, "raw_send": 25, "raw_drain": 8, "raw_rebind": 2,
@@ -200,6 +213,9 @@ class Worker:
         if not priv:
             weights.pop("param", None)
             weights.pop("trace", None)
+        self.skip = skip
+        for k in skip:
+            weights.pop(k, None)
         self.ops = sorted(weights)
         self.weights = [weights[k] for k in self.ops]
 
@@ -264,18 +280,45 @@ class Worker:
             return errno.errorcode.get(err, "E%d" % err)
         return "ok" if not replies else "ok:%d" % len(replies)
 
-    def target(self, r):
-        """(port, v4-mapped) of something to send to."""
-        pool = EP_PORTS + CS_PORTS + [CLOSED_PORT]
-        if not self.netns:
-            pool = pool + [5683] * 4
-        return r.choice(pool), r.random() < 0.1
+    def target(self, r, fam=False):
+        """(port, v4-mapped) of something to send to: mostly an endpoint
+        this sequence opened (or the load-time one); with fam, also the
+        address family that reaches it ("4" or "6")."""
+        x = r.random()
+        f = r.choice("46")
+        if self.m_eps and x < 0.5:
+            host, port = r.choice(self.m_eps)
+            port = port or 5683
+            f = "6" if ":" in host and "ffff" not in host else "4"
+        elif not self.netns and x < 0.7:
+            port = 5683
+        else:
+            port = r.choice(EP_PORTS + CS_PORTS + [CLOSED_PORT])
+        mapped = r.random() < 0.1
+        if fam:
+            return (port, mapped and f == "4"), f
+        return port, mapped
+
+    def port(self, r):
+        return r.choice(self.ports) if r.random() > MUT else \
+            r.choice(EP_PORTS)
+
+    def cs_slot(self, r):
+        if self.m_cs and r.random() < 0.85:
+            return r.choice(sorted(self.m_cs))
+        return r.randrange(NSLOTS_CS)
+
+    def adopt_slot(self, r):
+        if self.m_adopt and r.random() < 0.85:
+            return r.choice(sorted(self.m_adopt))
+        return r.randrange(NSLOTS_ADOPT)
 
     # -- netlink: endpoints --
 
     def g_nl_ep_add(self, r):
         a = {"slot": r.randrange(NSLOTS_GENL), "host": r.choice(EP_HOSTS),
-             "port": r.choice(EP_PORTS + [0]), "mut": None}
+             "port": self.port(r) if r.random() < 0.95 else 0,
+             "mut": None}
         if r.random() < MUT:
             a["mut"] = r.choice(["short", "long", "family", "both", "none",
                                  "scope", "nonlocal", "u16"])
@@ -308,6 +351,8 @@ class Worker:
             host, port = r.choice(self.m_eps)
         else:
             host, port = r.choice(EP_HOSTS), r.choice(EP_PORTS + [5683, 0])
+        if (host, port) in self.m_eps and r.random() < 0.8:
+            self.m_eps.remove((host, port))
         return {"slot": r.randrange(NSLOTS_GENL), "host": host, "port": port}
 
     def x_nl_ep_del(self, a):
@@ -318,7 +363,7 @@ class Worker:
         params = []
         for name in r.sample(sorted(PARAM_RANGES), r.randrange(1, 4)):
             lo, hi = PARAM_RANGES[name]
-            if r.random() < MUT:
+            if r.random() < MUT / 3:
                 v = r.choice([lo - 1, hi + 1, 0, 0xffffffff])
             elif r.random() < 0.5:
                 v = r.choice([lo, hi, lo + 1])
@@ -356,12 +401,17 @@ class Worker:
     def g_nl_adopt(self, r):
         a = {"slot": r.randrange(NSLOTS_ADOPT), "gslot":
              r.randrange(NSLOTS_GENL),
-             "fam": r.choice(["4", "6"]), "port": r.choice(EP_PORTS),
+             "fam": r.choice(["4", "6"]), "port": self.port(r),
              "mut": None}
         if r.random() < 2 * MUT:
             a["mut"] = r.choice(["unbound", "coapsock", "tcp", "netlink",
                                  "badfd", "connected", "again", "reuseport",
                                  "v6only0"])
+        if a["mut"] not in ("coapsock", "netlink", "badfd", "again"):
+            self.m_adopt.add(a["slot"])
+            if a["mut"] is None:
+                host = "127.0.0.1" if a["fam"] == "4" else "::1"
+                self.m_eps.append((host, a["port"]))
         return a
 
     def x_nl_adopt(self, a):
@@ -414,8 +464,10 @@ class Worker:
     def g_adopted_op(self, r):
         what = r.choice(["close", "close", "encap", "send", "recv",
                          "shutdown", "connect", "opt", "del"])
-        a = {"slot": r.randrange(NSLOTS_ADOPT), "what": what,
+        a = {"slot": self.adopt_slot(r), "what": what,
              "gslot": r.randrange(NSLOTS_GENL)}
+        if what == "close":
+            self.m_adopt.discard(a["slot"])
         if what == "encap":
             a["val"] = r.choice([0, 1, 2, 3, 4, 5, 6])
         elif what == "send":
@@ -474,7 +526,7 @@ class Worker:
             return r.choice(ODD_PATHS)
         if self.m_paths and r.random() < owned_bias:
             return r.choice(sorted(self.m_paths))
-        return r.choice(PATHS)
+        return r.choice(self.paths if r.random() > MUT else PATHS)
 
     def path_attr(self, path, mut=None):
         b = path.encode() if isinstance(path, str) else path
@@ -485,12 +537,15 @@ class Worker:
         return attr(ATTR["path"], b + b"\0")
 
     def g_nl_res_add(self, r):
-        path = self.g_path(r, owned_bias=0.1)
+        free = [p for p in self.paths if p not in self.m_paths]
+        if free and r.random() < 0.8:
+            path = r.choice(free)
+        else:
+            path = self.g_path(r, owned_bias=0.1)
         slot = r.randrange(NSLOTS_GENL)
-        obs = isinstance(path, str) and path.startswith("/obs") or \
-            r.random() < 0.1
+        obs = isinstance(path, str) and "/obs" in path or r.random() < 0.1
         a = {"slot": slot, "path": path, "obs": obs,
-             "methods": r.choice([None, 0x2, 0xe, 0x1e, 0xfe]),
+             "methods": r.choice([None, 0x2, 0xe, 0xe, 0x1e, 0xfe]),
              "rt": r.choice([None, "temp", "x" * 127]),
              "ct": r.choice([None, 0, 40, 65535]),
              "sz": r.choice([None, 0, 5000]),
@@ -558,7 +613,7 @@ class Worker:
              "max_age": r.choice([None, 0, 1, 60, 0xffffffff]),
              "etag": r.choice([None, None, 1, 4, 8]), "mut": None,
              "fill": r.randrange(256)}
-        if path == "/big" and a["size"] is not None:
+        if path == self.big_path and a["size"] is not None:
             a["size"] = r.choice([1025, 3000, 6000, 20000])
         if r.random() < MUT:
             a["mut"] = r.choice(["etag0", "etag9", "huge", "ctu8",
@@ -674,6 +729,13 @@ class Worker:
 
     def x_daemon_answer(self, a):
         slot, mut = a["slot"], a["mut"]
+        for k in range(NSLOTS_GENL):    # what has arrived by now
+            if self.genl[k] is not None:
+                self.x_daemon_poll({"slot": k, "wait": 0})
+        for k in range(NSLOTS_GENL):    # the first daemon with requests
+            if self.pend[(slot + k) % NSLOTS_GENL]:
+                slot = (slot + k) % NSLOTS_GENL
+                break
         pend = self.pend[slot]
         if mut == "stale" or (not pend and self.answered and a["keep"]):
             if not self.answered:
@@ -710,7 +772,11 @@ class Worker:
         return res
 
     def g_daemon_close(self, r):
-        return {"slot": r.randrange(NSLOTS_GENL)}
+        slot = r.randrange(NSLOTS_GENL)
+        # its resources go with it
+        for p in [p for p, k in self.m_paths.items() if k == slot]:
+            del self.m_paths[p]
+        return {"slot": slot}
 
     def x_daemon_close(self, a):
         g = self.genl[a["slot"]]
@@ -743,7 +809,7 @@ class Worker:
             v = struct.pack(r.choice(["B", "H", "I", "Q"]),
                             r.randrange(256))
         elif shape == 2:
-            v = r.choice(PATHS).encode() + b"\0"
+            v = r.choice(self.paths).encode() + b"\0"
         elif shape == 3:
             v = sa_raw(r.choice(["127.0.0.1", "::1"]), r.choice(EP_PORTS))
         elif shape == 4 and depth < 2:
@@ -790,7 +856,9 @@ class Worker:
     # -- CoAP sockets --
 
     def g_cs_open(self, r):
-        return {"slot": r.randrange(NSLOTS_CS), "fam": r.choice(["4", "6"]),
+        slot = r.randrange(NSLOTS_CS)
+        self.m_cs.add(slot)
+        return {"slot": slot, "fam": r.choice(["4", "6"]),
                 "bind": r.choice([None, None] + CS_PORTS),
                 "connect": self.target(r) if r.random() < 0.3 else None,
                 "fast": r.random() < 0.6}
@@ -826,7 +894,7 @@ class Worker:
         return ",".join(res) or "ok"
 
     def g_cs_opt(self, r):
-        a = {"slot": r.randrange(NSLOTS_CS)}
+        a = {"slot": self.cs_slot(r)}
         if r.random() < 0.6:
             opt = r.randrange(0, 12)
             rng = SO_RANGES[opt] if opt < len(SO_RANGES) else None
@@ -857,7 +925,7 @@ class Worker:
             lvl, opt = SOL_COAP, r.randrange(0, 12)
         else:
             lvl, opt, _ = r.choice(SOCK_OPTS)
-        return {"slot": r.randrange(NSLOTS_CS), "level": lvl, "opt": opt,
+        return {"slot": self.cs_slot(r), "level": lvl, "opt": opt,
                 "len": r.choice([0, 1, 4, 4, 8, 72, 100])}
 
     def x_cs_getopt(self, a):
@@ -868,24 +936,28 @@ class Worker:
             s.getsockopt(a["level"], a["opt"])
         return "len=%d" % (len(v) if isinstance(v, bytes) else 4)
 
-    def g_coap_request(self, r, paths=PATHS):
+    def g_coap_request(self, r):
         """A request datagram (type, code, token, options, payload)."""
         kind = r.choice(["get", "get", "obs", "obs_cancel", "put", "post",
                          "block1", "block2", "wk", "manyopts", "oddpath",
                          "nonreq", "delete", "fetch"])
-        path = r.choice(paths)
+        if self.m_paths and r.random() < 0.7:
+            path = r.choice(sorted(self.m_paths))
+        else:
+            path = r.choice(self.paths)
         uri = [(11, seg.encode()) for seg in path.split("/") if seg]
         tok = r.choice(TOKENS) if r.random() < 0.7 else \
             bytes(r.randrange(256) for _ in range(r.randrange(9)))
         mtype = 0 if r.random() < 0.7 else 1
         code, opts, payload = 1, list(uri), b""
+        obs_uri = [(11, seg.encode()) for seg in
+                   r.choice(self.obs_paths).split("/") if seg]
         if kind == "obs":
-            path = r.choice(["/obs0", "/obs1", "/obs2"])
-            opts = [(11, path[1:].encode()), (6, b"")]
+            opts = obs_uri + [(6, b"")]
             if r.random() < 0.3:
                 opts.append((17, struct.pack("B", r.choice([0, 50]))))
         elif kind == "obs_cancel":
-            opts = [(11, r.choice([b"obs0", b"obs1", b"obs2"])), (6, b"\x01")]
+            opts = obs_uri + [(6, b"\x01")]
         elif kind in ("put", "post", "fetch"):
             code = {"put": 3, "post": 2, "fetch": 5}[kind]
             payload = pattern(r.choice([1, 10, 200, 1100]))
@@ -906,7 +978,8 @@ class Worker:
                 opts.append((60, struct.pack(">I", r.choice([100, 70000]))))
             payload = pattern(size)
         elif kind == "block2":
-            opts = [(11, b"big")] if r.random() < 0.6 else list(uri)
+            opts = [(11, seg.encode()) for seg in self.big_path.split("/")
+                    if seg] if r.random() < 0.6 else list(uri)
             v = block_val(r.randrange(30), False, r.randrange(8))
             if r.random() < MUT:
                 v = b"\x01\x02\x03\x04"
@@ -938,7 +1011,7 @@ class Worker:
         return kind, mtype, code, tok, opts, payload
 
     def g_cs_send(self, r):
-        a = {"slot": r.randrange(NSLOTS_CS),
+        a = {"slot": self.cs_slot(r),
              "dst": None if r.random() < 0.15 else self.target(r),
              "flags": r.choice([0, 0, socket.MSG_DONTWAIT, socket.MSG_OOB,
                                 socket.MSG_MORE, socket.MSG_CONFIRM]),
@@ -993,7 +1066,7 @@ class Worker:
                      (socket.MSG_WAITALL, 0.05)):
             if r.random() < p:
                 flags |= f
-        return {"slot": r.randrange(NSLOTS_CS), "flags": flags,
+        return {"slot": self.cs_slot(r), "flags": flags,
                 "buf": r.choice([0, 1, 4, 16, 2048, 2048, 70000]),
                 "anc": r.choice([0, 1, 16, 24, 256, 256])}
 
@@ -1015,7 +1088,7 @@ class Worker:
         return "n=%d anc=%d f=%#x" % (len(data), len(anc), flags)
 
     def g_cs_answer(self, r):
-        return {"slot": r.randrange(NSLOTS_CS), "pick": r.randrange(1 << 16),
+        return {"slot": self.cs_slot(r), "pick": r.randrange(1 << 16),
                 "code": r.choice([0x45, 0x44, 0x41, 0x84, 0xa0]),
                 "type": r.randrange(4), "size": r.choice([0, 10, 1100]),
                 "twice": r.random() < 0.1, "keep": r.random() < 0.1,
@@ -1026,7 +1099,15 @@ class Worker:
     def x_cs_answer(self, a):
         s = self.cs[a["slot"]]
         reqs = self.cs_reqs[a["slot"]]
-        if s is None or not reqs:
+        if s is None:
+            return "noslot"
+        for _ in range(8):      # what has arrived by now
+            try:
+                self.x_cs_recv({"slot": a["slot"], "buf": 2048, "anc": 0,
+                                "flags": socket.MSG_DONTWAIT})
+            except OSError:
+                break
+        if not reqs:
             return "nopending"
         i = a["pick"] % len(reqs)
         addr, tok = reqs[i] if a["keep"] else reqs.pop(i)
@@ -1044,7 +1125,7 @@ class Worker:
         return res
 
     def g_cs_connect(self, r):
-        return {"slot": r.randrange(NSLOTS_CS),
+        return {"slot": self.cs_slot(r),
                 "dst": self.target(r) if r.random() < 0.7 else None}
 
     def x_cs_connect(self, a):
@@ -1061,7 +1142,9 @@ class Worker:
         return "ok"
 
     def g_cs_close(self, r):
-        return {"slot": r.randrange(NSLOTS_CS), "shut": r.random() < 0.2}
+        slot = self.cs_slot(r)
+        self.m_cs.discard(slot)
+        return {"slot": slot, "shut": r.random() < 0.2}
 
     def x_cs_close(self, a):
         s = self.cs[a["slot"]]
@@ -1077,7 +1160,7 @@ class Worker:
         return "ok"
 
     def g_cs_poll(self, r):
-        return {"slot": r.randrange(NSLOTS_CS), "ms": r.choice([0, 10, 50])}
+        return {"slot": self.cs_slot(r), "ms": r.choice([0, 10, 50])}
 
     def x_cs_poll(self, a):
         s = self.cs[a["slot"]]
@@ -1106,8 +1189,12 @@ class Worker:
         return s
 
     def g_raw_send(self, r):
-        slot = r.randrange(NSLOTS_RAW)
-        a = {"slot": slot, "dst": self.target(r), "dup": r.random() < 0.1,
+        dst, fam = self.target(r, fam=True)
+        # even slots are IPv4 sockets, odd ones IPv6 (v4-mapped included)
+        slot = r.randrange(NSLOTS_RAW // 2) * 2 + \
+            (1 if fam == "6" or dst[1] else 0)
+        self.m_raw.add(slot)
+        a = {"slot": slot, "dst": dst, "dup": r.random() < 0.1,
              "kind": None, "data": None}
         x = r.random()
         if x < 0.7:
@@ -1152,7 +1239,8 @@ class Worker:
         return "ok"
 
     def g_raw_drain(self, r):
-        return {"slot": r.randrange(NSLOTS_RAW),
+        return {"slot": r.choice(sorted(self.m_raw)) if self.m_raw and
+                r.random() < 0.9 else r.randrange(NSLOTS_RAW),
                 "mode": r.choice(["ack", "ack", "rst", "ignore"]),
                 "wait": r.choice([0, 0, 0.02, 0.1])}
 
@@ -1213,7 +1301,7 @@ class Worker:
                 lo_up()
                 w = Worker(name, "%s:%d" % (self.seed, a["seed"]),
                            self.logfd, a["ops"], a["secs"], netns=True,
-                           final=self.final, child=True)
+                           final=self.final, child=True, skip=self.skip)
                 w.run()
                 if a["end"] == "exit":
                     w.close_all()
@@ -1310,7 +1398,8 @@ def cmd_worker(o):
     fd = os.open(os.path.join(o.dir, o.name + ".ops"),
                  os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     w = Worker(o.name, o.seed, fd, o.ops, o.seconds, netns=o.netns,
-               final=o.final, priv=o.priv)
+               final=o.final, priv=o.priv,
+               skip=[x for x in o.skip_ops.split(",") if x])
     secs = w.run()
     end = w.rng.choice(["close", "exit"])   # tidy, or leave it to exit
     if end == "close":
@@ -1338,8 +1427,8 @@ def spawn(o, name, seconds, ops, extra=()):
         os.chmod(p, 0o666)
     cmd = prefix + [sys.executable, os.path.abspath(__file__), "worker",
                     "--name", name, "--seed", str(o.seed), "--dir", o.dir,
-                    "--ops", str(ops), "--seconds", str(seconds)] + \
-        opts + list(extra)
+                    "--ops", str(ops), "--seconds", str(seconds),
+                    "--skip-ops", o.skip_ops] + opts + list(extra)
     err = open(os.path.join(o.dir, name + ".err"), "w")
     return subprocess.Popen(cmd, stdout=err, stderr=subprocess.STDOUT)
 
@@ -1457,6 +1546,8 @@ def main():
         p.add_argument("--dir", required=True)
         p.add_argument("--ops", type=int, default=1000000)
         p.add_argument("--seconds", type=float, default=30)
+        p.add_argument("--skip-ops", default="",
+                       help="operations left out (comma-separated names)")
     w.add_argument("--netns", action="store_true")
     w.add_argument("--lo-up", action="store_true")
     w.add_argument("--final", action="store_true")
