@@ -200,7 +200,7 @@ class Worker:
             "daemon_close": 0.5, "nl_dump": 2, "nl_raw": 4,
             "cs_open": 3, "cs_opt": 5, "cs_getopt": 2, "cs_send": 10,
             "cs_recv": 8, "cs_answer": 4, "cs_connect": 1, "cs_close": 2,
-            "cs_poll": 1, "raw_send": 25, "raw_drain": 8, "raw_rebind": 2,
+            "cs_poll": 1, "raw_send": 35, "raw_drain": 8, "raw_rebind": 2,
             "netns_child": 1, "sleep": 2, "param": 1, "trace": 1,
             "proc": 1,
         }
@@ -286,11 +286,11 @@ class Worker:
         address family that reaches it ("4" or "6")."""
         x = r.random()
         f = r.choice("46")
-        if self.m_eps and x < 0.5:
+        if self.m_eps and x < (0.4 if not self.netns else 0.8):
             host, port = r.choice(self.m_eps)
             port = port or 5683
             f = "6" if ":" in host and "ffff" not in host else "4"
-        elif not self.netns and x < 0.7:
+        elif not self.netns and x < 0.8:
             port = 5683
         else:
             port = r.choice(EP_PORTS + CS_PORTS + [CLOSED_PORT])
@@ -701,7 +701,7 @@ class Worker:
             opts = [(r.choice([8, 15, 20, 2048, 65000]), b"v" *
                      r.randrange(4)) for _ in range(r.randrange(50, 400))]
         elif kind == "bigval":
-            opts = [(8, b"L" * r.choice([270, 1000, 3000, 70000]))]
+            opts = [(8, b"L" * r.choice([270, 1000, 3000, 65000]))]
         elif kind == "block2":
             opts = [(23, block_val(r.randrange(8), r.random() < 0.5,
                                    r.randrange(8)))]
@@ -1401,12 +1401,17 @@ def cmd_worker(o):
                final=o.final, priv=o.priv,
                skip=[x for x in o.skip_ops.split(",") if x])
     secs = w.run()
+    try:        # the namespace's counters: what the operations reached
+        stats = coaptool.read_stats()
+    except (OSError, ValueError):
+        stats = {}
     end = w.rng.choice(["close", "exit"])   # tidy, or leave it to exit
     if end == "close":
         w.close_all()
     with open(os.path.join(o.dir, o.name + ".json"), "w") as f:
         json.dump({"name": o.name, "seed": o.seed, "ops": w.nops,
-                   "seconds": round(secs, 1), "hist": w.hist}, f)
+                   "seconds": round(secs, 1), "hist": w.hist,
+                   "stats": stats}, f)
     print("kfuzz: %s: %d operations in %.1f s" % (o.name, w.nops, secs))
     return 0
 
@@ -1553,7 +1558,6 @@ def main():
     w.add_argument("--final", action="store_true")
     w.add_argument("--priv", action="store_true")
     o = ap.parse_args()
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if o.cmd == "worker":
         return cmd_worker(o)
     return cmd_drive(o)
