@@ -40,7 +40,9 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
-os.environ.setdefault("KCOAP_TOP", os.path.join(HERE, "..", ".."))
+# the uapi header next to this file (a world-readable copy for w2), not
+# the checkout the runner names
+os.environ["KCOAP_TOP"] = os.path.join(HERE, "..", "..")
 import nltool  # noqa: E402
 from nltool import (ATTR, CMD, PARAM, NLA_F_NESTED, NLM_F_ACK,  # noqa: E402
                     NLM_F_DUMP, NLM_F_REQUEST, attr, sockaddr)
@@ -1077,9 +1079,9 @@ class Worker:
             return "noslot"
         data, anc, flags, addr = s.recvmsg(a["buf"], a["anc"], a["flags"])
         if not (a["flags"] & socket.MSG_ERRQUEUE) and len(data) >= 4:
-            try:
+            try:            # short buffers truncate: parse may fail
                 m = parse(data)
-            except ValueError:
+            except (ValueError, IndexError):
                 m = None
             if m and m["code"].startswith("0.") and m["code"] != "0.00" \
                     and m["type"] in ("CON", "NON"):
