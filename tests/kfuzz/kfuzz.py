@@ -278,7 +278,12 @@ class Worker:
         if g is None:
             return "nofamily"
         seq = g.send(g.fam, cmd, payload, flags)
-        err, msg, replies = g.wait(seq)
+        try:
+            err, msg, replies = g.wait(seq)
+        except (KeyError, IndexError, struct.error) as e:
+            # nltool could not decode what the kernel sent: worth a look,
+            # but a result of the kernel's, not a defect here
+            return "UNDECODABLE:%r" % e
         if err:
             return errno.errorcode.get(err, "E%d" % err)
         return "ok" if not replies else "ok:%d" % len(replies)
@@ -650,7 +655,10 @@ class Worker:
 
     def collect(self, slot, body):
         if body[0] == CMD["request"]:
-            req = nltool.decode(nltool.parse_attrs(body[4:]))
+            try:
+                req = nltool.decode(nltool.parse_attrs(body[4:]))
+            except (KeyError, IndexError, struct.error):
+                return 0
             if "handle" not in req:
                 return 0
             self.pend[slot].append(req["handle"])
