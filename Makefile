@@ -4,6 +4,7 @@
 #   make module     build coap.ko (+ coap_kunit.ko) against KDIR
 #   make check      every test (what CI runs)
 #   make demo       boot the test kernel and talk to the module
+#   make fuzz-kernel SECONDS=1800   random operations against the module
 #   make KDIR=/lib/modules/$(uname -r)/build module   for a real kernel
 #   make install    module for the running kernel (or KDIR), tools, library,
 #                   /etc/coapd.conf, coapd.service, modules-load.d and
@@ -19,7 +20,7 @@ KDIR ?= $(TOP)/build/uml
 KARCH := $(if $(shell grep -s '^CONFIG_UML=y' $(KDIR)/.config),ARCH=um)
 KMAKE = $(MAKE) -C $(KDIR) $(KARCH) M=$(TOP)
 
-.PHONY: all uml module modules_clean check demo fuzz clean deps \
+.PHONY: all uml module modules_clean check demo fuzz fuzz-kernel clean deps \
 	install install-module install-userspace
 
 all: module
@@ -39,6 +40,14 @@ modules_clean:
 
 fuzz:
 	$(MAKE) -C tests/fuzz run
+
+# Random operations against the module in the debug UML kernel
+# (tests/kfuzz): SECONDS of it, seed after seed; SEED= to start from one,
+# RUNNER= for another kernel runner (default scripts/uml-run).
+SECONDS ?= 60
+fuzz-kernel: module
+	tests/kfuzz/run --seconds $(SECONDS) $(if $(SEED),--seed $(SEED)) \
+		$(if $(RUNNER),--runner $(RUNNER))
 
 check:
 	scripts/test-all
