@@ -719,25 +719,45 @@ static struct genl_family kcoap_genl_family __ro_after_init = {
 	.resv_start_op = COAP_CMD_ENDPOINT_SET + 1,
 };
 
-/* Upper bound of a COAP_CMD_REQUEST message for req. */
-static size_t kcoap_nl_request_size(const struct coap_msg *req)
-{
-	return nla_total_size_64bit(sizeof(u64)) +		/* handle */
-	       2 * nla_total_size(sizeof(u8)) +			/* code, type */
-	       nla_total_size(COAP_PATH_MAX) +			/* path */
-	       2 * nla_total_size(sizeof(struct sockaddr_in6)) +
-	       2 * nla_total_size(sizeof(u16)) +		/* ct, accept */
-	       nla_total_size(0) +				/* options */
-	       req->nopts * (nla_total_size(0) + nla_total_size(sizeof(u16)) +
-			     2 * nla_total_size(0)) +		/* + query */
-	       2 * req->len + req->payload_len + 64;		/* values */
-}
-
 /* The kernel does block-wise transfer: the daemon sees whole bodies. */
 static bool kcoap_nl_block_opt(u16 num)
 {
 	return num == COAP_OPT_BLOCK1 || num == COAP_OPT_BLOCK2 ||
 	       num == COAP_OPT_SIZE1 || num == COAP_OPT_SIZE2;
+}
+
+/*
+ * The size of the COAP_CMD_REQUEST message kcoap_nl_put_request() builds
+ * for req: every attribute it puts, with the same walk over the options
+ * (the addresses counted as sockaddr_in6, the larger of the two).
+ */
+static size_t kcoap_nl_request_size(const struct coap_msg *req,
+				    const struct kcoap_resource *res)
+{
+	size_t size = nla_total_size_64bit(sizeof(u64)) +	/* handle */
+		      2 * nla_total_size(sizeof(u8)) +		/* code, type */
+		      nla_total_size(res->path_len + 1) +	/* path */
+		      2 * nla_total_size(sizeof(struct sockaddr_in6)) +
+		      nla_total_size(0);			/* options */
+	struct coap_opt_iter it;
+	struct coap_opt opt;
+	u32 v;
+
+	coap_opt_iter_init(&it, req);
+	while (coap_opt_next(&it, &opt)) {
+		if (!kcoap_nl_block_opt(opt.num))
+			size += nla_total_size(0) +		/* option */
+				nla_total_size(sizeof(u16)) +
+				nla_total_size(opt.len);
+		if (opt.num == COAP_OPT_URI_QUERY)
+			size += nla_total_size(opt.len + 1);
+		else if ((opt.num == COAP_OPT_CONTENT_FORMAT ||
+			  opt.num == COAP_OPT_ACCEPT) && coap_opt_uint(&opt, &v))
+			size += nla_total_size(sizeof(u16));
+	}
+	if (req->payload)
+		size += nla_total_size(req->payload_len);
+	return size;
 }
 
 static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
@@ -816,13 +836,13 @@ struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(kcoap_nl_request_size(req), GFP_ATOMIC);
+	skb = genlmsg_new(kcoap_nl_request_size(req, res), GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	hdr = genlmsg_put(skb, 0, 0, &kcoap_genl_family, 0,
 			  COAP_CMD_REQUEST);
 	if (!hdr || kcoap_nl_put_request(skb, handle, ep, peer, req, res)) {
-		/* the size bound above is wrong if this happens */
+		/* kcoap_nl_request_size() is wrong if this happens */
 		WARN_ON_ONCE(1);
 		nlmsg_free(skb);
 		return NULL;
