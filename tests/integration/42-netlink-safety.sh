@@ -53,5 +53,24 @@ done
 check "GETs with 200 to 1000 '?x' options are forwarded whole and answered" test $fails = 0
 kill $dq; wait $dq 2>/dev/null
 
+# --- strict validation for every command (a new family's default) ---
+for c in endpoint_add endpoint_del endpoint_set resource_add resource_del \
+	 publish response stats_get; do
+	check_err "$c with an unknown attribute: EINVAL" 22 "Unknown attribute" \
+		"$(call $c attr60=hex:01)"
+done
+for c in endpoint_get resource_get; do
+	r=$($NL dump $c attr60=hex:01 2>&1 >/dev/null)
+	check_err "$c dump with an unknown attribute: EINVAL" 22 "Unknown attribute" "$r"
+done
+check_err "a nonzero genlmsghdr.reserved: EINVAL" 22 "reserved" \
+	"$(call stats_get hdr.reserved=1)"
+check_err "  on an admin command too" 22 "reserved" \
+	"$(call resource_add path=/r hdr.reserved=1)"
+check_err "NLM_F_REPLACE on a command: EINVAL" 22 "nlmsg_flags" \
+	"$(call stats_get hdr.flags=0x105)"
+r=$(call resource_add path=/r)
+expect "  the same without them works" "$r" '.errno == 0'
+
 rm -rf "$tmp"
 finish

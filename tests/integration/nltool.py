@@ -16,7 +16,10 @@ and see the errno and extended-ack message the kernel returns.
 
 ATTR names are the COAP_A_ suffixes in lower case; values: numbers, text,
 hex:..., addr:HOST:PORT (sockaddr), flag (for flags).  Commands are the
-COAP_CMD_ suffixes (endpoint_add, resource_add, publish, ...).
+COAP_CMD_ suffixes (endpoint_add, resource_add, publish, ...).  Two
+pseudo-attributes change the headers instead: hdr.reserved=N (the
+genlmsghdr reserved field) and hdr.flags=N (nlmsg_flags, in place of
+NLM_F_REQUEST|NLM_F_ACK).  dump takes ATTR=VALUE too.
 """
 import json
 import os
@@ -189,9 +192,10 @@ class Genl:
     def portid(self):
         return self.s.getsockname()[0]
 
-    def send(self, family, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
+    def send(self, family, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK,
+             reserved=0):
         self.seq += 1
-        body = struct.pack("BBH", cmd, 1, 0) + payload
+        body = struct.pack("BBH", cmd, 1, reserved) + payload
         msg = struct.pack("IHHII", 16 + len(body), family, flags, self.seq, 0) + body
         self.s.send(msg)
         return self.seq
@@ -244,21 +248,23 @@ class Genl:
                         self.wait(seq)
                         return fam
 
-    def call(self, cmd, attrs):
+    def call(self, cmd, attrs, flags=NLM_F_REQUEST | NLM_F_ACK):
         # param.NAME=V pairs go into one nested COAP_A_PARAMS
         params = b"".join(attr(PARAM[k[6:]], struct.pack("I", int(v)))
                           for k, v in attrs if k.startswith("param."))
-        attrs = [(k, v) for k, v in attrs if not k.startswith("param.")]
+        hdr = {k[4:]: int(v, 0) for k, v in attrs if k.startswith("hdr.")}
+        attrs = [(k, v) for k, v in attrs
+                 if not k.startswith("param.") and not k.startswith("hdr.")]
         payload = b"".join(encode(k, v) for k, v in attrs)
         if params:
             payload += attr(ATTR["params"] | NLA_F_NESTED, params)
-        seq = self.send(self.fam, CMD[cmd], payload)
+        seq = self.send(self.fam, CMD[cmd], payload,
+                        hdr.get("flags", flags), hdr.get("reserved", 0))
         err, msg, replies = self.wait(seq)
         return err, msg, replies
 
-    def dump(self, cmd):
-        seq = self.send(self.fam, CMD[cmd], b"", NLM_F_REQUEST | NLM_F_DUMP)
-        return self.wait(seq, dump=True)
+    def dump(self, cmd, attrs=()):
+        return self.call(cmd, list(attrs), NLM_F_REQUEST | NLM_F_DUMP)
 
     def requests(self, timeout):
         """Yield decoded COAP_CMD_REQUEST messages for timeout seconds."""
@@ -422,9 +428,11 @@ def main():
         print(json.dumps({"errno": err, "msg": msg, "replies": replies}))
         return 0
     if cmd == "dump":
-        err, msg, replies = g.dump(args[0])
+        err, msg, replies = g.dump(args[0], kv(args[1:]))
         for r in replies:
             print(json.dumps(r))
+        if err:
+            print(json.dumps({"errno": err, "msg": msg}), file=sys.stderr)
         return 1 if err else 0
     if cmd == "daemon":
         return cmd_daemon(g, args)
