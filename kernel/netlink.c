@@ -716,7 +716,11 @@ static struct genl_family kcoap_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = kcoap_nl_ops,
 	.n_small_ops = ARRAY_SIZE(kcoap_nl_ops),
-	.resv_start_op = COAP_CMD_ENDPOINT_SET + 1,
+	/*
+	 * .resv_start_op left at 0: every command is a new one, so genetlink
+	 * rejects a nonzero genlmsghdr.reserved and nlmsg_flags it cannot
+	 * give a meaning to, and validates attributes strictly.
+	 */
 };
 
 /* The kernel does block-wise transfer: the daemon sees whole bodies. */
