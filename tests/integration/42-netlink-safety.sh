@@ -72,5 +72,44 @@ check_err "NLM_F_REPLACE on a command: EINVAL" 22 "nlmsg_flags" \
 r=$(call resource_add path=/r)
 expect "  the same without them works" "$r" '.errno == 0'
 
+# --- what a path and the link-format attributes may contain ---
+# (the resources registered by one-shot "call" sockets are gone again)
+# /.well-known/core writes the path between < and > and rt/if/title
+# between quotes: nothing a daemon registers may end those early.
+for p in '/a<b' '/a>b' '/a,b' '/a;b' '/a"b' "/a'b" '/a b' '/a%2eb' '/a\b' \
+	 $'/a\x01b' $'/a\x7fb' $'/a\tb' $'/caf\xc3\xa9' '/x>;rt="evil",</y'; do
+	check_err "resource_add path $(printf %q "$p"): EINVAL" 22 "path must be" \
+		"$(call resource_add "path=$p")"
+done
+for a in rt if title; do
+	check_err "resource_add $a with a control byte: EINVAL" 22 "link-format" \
+		"$(call resource_add path=/c "$a=a"$'\x01'"b")"
+	check_err "resource_add $a with a newline: EINVAL" 22 "link-format" \
+		"$(call resource_add path=/c "$a=a"$'\n'"b")"
+	check_err "resource_add $a with a quote: EINVAL" 22 "link-format" \
+		"$(call resource_add path=/c "$a=a\"b")"
+done
+daemon $tmp/dl --hold 60 path='/ok-._~!$&()*+=:@/Z9' rt="a b" if=x title="Caf"$'\xc3\xa9'" <1>, [2]; 3" \
+	';' path=/plain
+dl=$!
+check "a path of every allowed character and a title with <, comma and ; register" grep -q '"ready"' $tmp/dl
+# a daemon that tries to add a link of its own; it holds what it gets
+daemon $tmp/dx --hold 60 path='/x>;rt="evil",</y'
+dx=$!
+wk=$(get --path .well-known/core | jq -r .payload)
+# RFC 6690 link-format: <URI>(;param(=token|"quoted"))*, comma-separated
+check "/.well-known/core parses as link-format, with exactly the registered links" python3 - "$wk" <<'PY'
+import re, sys
+wk = sys.argv[1]
+link = r'<([^<>"\x00-\x20]*)>((?:;[a-z*]+(?:=(?:"[^"\x00-\x1f]*"|[^",;<>\x00-\x20]+))?)*)'
+m = re.fullmatch(r'%s(?:,%s)*' % (link, link), wk)
+hrefs = re.findall(link, wk)
+want = ['/ok-._~!$&()*+=:@/Z9', '/plain']
+if not m or [h for h, _ in hrefs] != want:
+    print("# got: %r" % wk)
+    sys.exit(1)
+PY
+kill $dl $dx; wait $dl $dx 2>/dev/null
+
 rm -rf "$tmp"
 finish
