@@ -352,26 +352,32 @@ static int kcoap_nl_path(struct genl_info *info, const char **path)
 	*path = nla_data(attr);
 	if (!kcoap_path_valid(*path)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "path must be /seg[/seg...] without empty, . or .. segments");
+				    "path must be /seg[/seg...] of letters, digits and -._~!$&()*+=:@, without empty, . or .. segments");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* Link-format strings end up inside quotes: keep them unambiguous. */
+/*
+ * Link-format strings end up inside quotes: no quote, backslash or
+ * control byte, so nothing ends or escapes them early.
+ */
 static const char *kcoap_nl_linkstr(struct genl_info *info, int type,
 				    int *err)
 {
 	struct nlattr *attr = info->attrs[type];
-	const char *s;
+	const char *s, *c;
 
 	if (!attr)
 		return NULL;
 	s = nla_data(attr);
-	if (strpbrk(s, "\"\\")) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "link-format value may not contain '\"' or '\\'");
-		*err = -EINVAL;
+	for (c = s; *c; c++) {
+		if (*c == '"' || *c == '\\' || (u8)*c < 0x20 || *c == 0x7f) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "link-format value may not contain '\"', '\\' or control bytes");
+			*err = -EINVAL;
+			break;
+		}
 	}
 	return s;
 }

@@ -66,7 +66,22 @@ struct kcoap_resource *kcoap_resource_lookup(struct kcoap_net *kn,
 	return rhashtable_lookup(&kn->resources, &key, kcoap_res_params);
 }
 
-/* "/" alone, or "/seg(/seg)*" with no empty, "." or ".." segment. */
+/*
+ * A segment byte: an RFC 3986 pchar that link-format carries unescaped
+ * between < and > and that a client sends back as it is, i.e. unreserved
+ * and sub-delims but ',' ';' and '\'' (link-format separators and a
+ * quote), and ':' '@'; not '%' (a client would decode it).
+ */
+static bool kcoap_path_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("-._~!$&()*+=:@", c));
+}
+
+/*
+ * "/" alone, or "/seg(/seg)*" of kcoap_path_char() bytes with no empty,
+ * "." or ".." segment.
+ */
 bool kcoap_path_valid(const char *path)
 {
 	const char *p = path, *seg;
@@ -77,7 +92,7 @@ bool kcoap_path_valid(const char *path)
 		return true;
 	while (*p == '/') {
 		seg = ++p;
-		while (*p && *p != '/')
+		while (kcoap_path_char(*p))
 			p++;
 		if (p == seg || (p - seg == 1 && seg[0] == '.') ||
 		    (p - seg == 2 && seg[0] == '.' && seg[1] == '.'))

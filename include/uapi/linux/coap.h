@@ -52,7 +52,11 @@
  *
  * COAP_CMD_RESOURCE_ADD [admin]
  *	Register a resource owned by the calling netlink socket:
- *	  COAP_A_PATH		required
+ *	  COAP_A_PATH		required: "/" or "/seg[/seg...]", each
+ *				segment of letters, digits and
+ *				-._~!$&()*+=:@ (RFC 3986 pchar that
+ *				link-format carries unescaped and clients
+ *				send back as it is), not "." or ".."
  *	  COAP_A_METHODS	NLA_U32, bit (1 << code) for each allowed
  *				method: COAP_METHOD_BIT(COAP_METHOD_GET) ...
  *				(default: GET only)
@@ -66,8 +70,9 @@
  *				confirmable (1: all); default: module
  *				parameter notify_con_every
  *	Link-format strings are at most COAP_ATTR_MAX - 1 bytes and may not
- *	contain '"' or '\\'.  Errors: EEXIST (path registered), ENOSPC
- *	(more than the namespace's resource limit), EINVAL.
+ *	contain '"', '\\' or control bytes (below 0x20, 0x7f).  Errors:
+ *	EEXIST (path registered), ENOSPC (more than the namespace's
+ *	resource limit), EINVAL.
  *
  * COAP_CMD_RESOURCE_DEL [admin]
  *	COAP_A_PATH.  ENOENT if not registered, EPERM if registered by
