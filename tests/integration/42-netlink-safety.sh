@@ -9,7 +9,8 @@ NL="python3 $TOP/tests/integration/nltool.py"
 tmp=$(mktemp -d)
 
 call() { $NL call "$@"; }
-errno_is() { jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
+# (jq -e exits 0 on empty input: an empty reply must not pass)
+errno_is() { [ -n "$2" ] && jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
 # check_err NAME ERRNO WORD JSON: the errno, and an extack message with WORD
 check_err() {
 	local name=$1 e=$2 word=$3 r=$4
@@ -110,6 +111,41 @@ if not m or [h for h, _ in hrefs] != want:
     sys.exit(1)
 PY
 kill $dl $dx; wait $dl $dx 2>/dev/null
+
+# --- COAP_CMD_RESPONSE carries a bounded number of options ---
+# COAP_RESPONSE_OPTIONS_MAX from the uapi header
+omax=$(awk '$2 == "COAP_RESPONSE_OPTIONS_MAX" { print $3 }' "$TOP/include/uapi/linux/coap.h")
+check "the uapi header defines COAP_RESPONSE_OPTIONS_MAX" test -n "$omax"
+omax=${omax:-256}
+cat > $tmp/resp.py <<'PY'
+import sys, json
+sys.path.insert(0, sys.argv[1] + "/tests/integration")
+import nltool
+g = nltool.Genl()
+n, handle = int(sys.argv[2]), int(sys.argv[3])
+if handle == 0:
+    g.call("resource_add", [("path", "/many"), ("methods", "2")])
+    print(json.dumps({"ready": g.portid()}), flush=True)
+    handle = next(g.requests(20))["handle"]
+# n Location-Query options of one byte each
+r = g.call("response", [("handle", handle), ("code", 0x45),
+                        ("options", [(20, b"q")] * n)])
+print(json.dumps({"errno": r[0], "msg": r[1]}), flush=True)
+PY
+check_err "a response with COAP_RESPONSE_OPTIONS_MAX + 1 options: EINVAL" 22 "COAP_A_OPTIONS" \
+	"$(python3 $tmp/resp.py "$TOP" $((omax + 1)) 999999)"
+# 3000 options (20 bytes each) is about all one nested attribute holds
+check_err "  with 3000 options, to an unknown handle: EINVAL" 22 "COAP_A_OPTIONS" \
+	"$(python3 $tmp/resp.py "$TOP" 3000 999999)"
+python3 $tmp/resp.py "$TOP" "$omax" 0 > $tmp/many.out &
+rp=$!
+wait_until -t 20 ready $tmp/many.out
+r=$(get --path many)
+expect "a response with COAP_RESPONSE_OPTIONS_MAX options reaches the client" "$r" \
+	"(.code == \"2.05\") and ([.options[] | select(.[0] == 20)] | length == $omax)"
+wait $rp
+r=$(tail -n 1 $tmp/many.out)
+expect "  and the daemon saw no error" "$r" '.errno == 0'
 
 rm -rf "$tmp"
 finish
