@@ -556,9 +556,17 @@ static int kcoap_nl_response_opts(struct genl_info *info,
 	struct nlattr *opt;
 	int rem, err;
 
+	/* bounded before any work: the options are sorted later */
 	if (a[COAP_A_OPTIONS])
 		nla_for_each_nested(opt, a[COAP_A_OPTIONS], rem)
-			max++;
+			if (++n > COAP_RESPONSE_OPTIONS_MAX) {
+				NL_SET_ERR_MSG_ATTR(info->extack,
+						    a[COAP_A_OPTIONS],
+						    "more than COAP_RESPONSE_OPTIONS_MAX entries in COAP_A_OPTIONS");
+				return -EINVAL;
+			}
+	max += n;
+	n = 0;
 	resp->opts = kcalloc(max, sizeof(*resp->opts), GFP_KERNEL);
 	if (!resp->opts)
 		return -ENOMEM;

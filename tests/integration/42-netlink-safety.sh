@@ -110,11 +110,11 @@ if not m or [h for h, _ in hrefs] != want:
     print("# got: %r" % wk)
     sys.exit(1)
 PY
-kill $dl $dx; wait $dl $dx 2>/dev/null
+kill $dl $dx 2>/dev/null; wait $dl $dx 2>/dev/null
 
 # --- COAP_CMD_RESPONSE carries a bounded number of options ---
 # COAP_RESPONSE_OPTIONS_MAX from the uapi header
-omax=$(awk '$2 == "COAP_RESPONSE_OPTIONS_MAX" { print $3 }' "$TOP/include/uapi/linux/coap.h")
+omax=$(awk '$1 == "#define" && $2 == "COAP_RESPONSE_OPTIONS_MAX" { print $3 }' "$TOP/include/uapi/linux/coap.h")
 check "the uapi header defines COAP_RESPONSE_OPTIONS_MAX" test -n "$omax"
 omax=${omax:-256}
 cat > $tmp/resp.py <<'PY'

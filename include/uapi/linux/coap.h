@@ -136,7 +136,9 @@
  *	  COAP_A_CODE		required, NLA_U8 response code (class 2 to 5)
  *	  COAP_A_CONTENT_FORMAT, COAP_A_MAX_AGE, COAP_A_ETAG	optional
  *	  COAP_A_OPTIONS	optional nested COAP_A_OPTION (e.g.
- *				Location-Path); options above are merged in
+ *				Location-Path), at most
+ *				COAP_RESPONSE_OPTIONS_MAX of them (beyond:
+ *				EINVAL); options above are merged in
  *	  COAP_A_PAYLOAD	optional
  *	ENOENT when the handle is unknown or already answered (timed out),
  *	EPERM when the request was delivered to another socket, EMSGSIZE
@@ -419,6 +421,7 @@ enum coap_option_num {
 #define COAP_PATH_MAX		256	/* including the NUL */
 #define COAP_ATTR_MAX		128	/* link-format strings, with NUL */
 #define COAP_PUBLISH_MAX	65000	/* representation bytes */
+#define COAP_RESPONSE_OPTIONS_MAX 256	/* entries in a response's COAP_A_OPTIONS */
 #define COAP_ETAG_MAX		8
 #define COAP_BUSY_MAX_AGE	2	/* seconds, on 5.03 for a full queue */
 
