@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -183,6 +184,7 @@ static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	struct kcoap_endpoint *ep;
 	struct sockaddr_storage ss;
+	struct net *net;
 	int err;
 
 	if (!!a[COAP_A_ADDR] == !!a[COAP_A_FD]) {
@@ -200,6 +202,17 @@ static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
 	err = kcoap_nl_addr(a[COAP_A_ADDR], &ss, info->extack);
 	if (err)
 		return err;
+	/*
+	 * What inet_bind() asks of a user socket, asked here explicitly: the
+	 * endpoint's kernel socket must not be a way around it.
+	 */
+	net = genl_info_net(info);
+	if (inet_port_requires_bind_service(net, ntohs(((struct sockaddr_in *)&ss)->sin_port)) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_ADDR],
+				    "a port below ip_unprivileged_port_start needs CAP_NET_BIND_SERVICE");
+		return -EACCES;
+	}
 	ep = kcoap_endpoint_open(kn, (struct sockaddr *)&ss);
 	if (IS_ERR(ep)) {
 		if (PTR_ERR(ep) == -EEXIST)
@@ -524,7 +537,13 @@ static int kcoap_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	if (a[COAP_A_PAYLOAD]) {
 		u32 len = nla_len(a[COAP_A_PAYLOAD]);
 
-		repr = kvzalloc(struct_size(repr, data, len), GFP_KERNEL);
+		/*
+		 * charged to the caller's memory cgroup; at its limit the
+		 * caller gets ENOMEM rather than an OOM kill and a warning
+		 */
+		repr = kvzalloc(struct_size(repr, data, len),
+				GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				__GFP_NOWARN);
 		if (!repr)
 			return -ENOMEM;
 		repr->len = len;

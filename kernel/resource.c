@@ -3,6 +3,8 @@
  * Resource table: an rhashtable by path for the receive path (RCU
  * lookups in softirq, cost independent of the table size) and a list in
  * registration order for discovery and dumps.  Writers hold kcoap_net.lock.
+ * Resources and daemon records are allocated on behalf of the netlink
+ * caller and charged to its memory cgroup (GFP_KERNEL_ACCOUNT).
  */
 #include <linux/jhash.h>
 #include <linux/module.h>
@@ -112,7 +114,7 @@ static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
 			return d;
 	if (!create)
 		return NULL;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return NULL;
 	d->portid = portid;
@@ -158,7 +160,7 @@ int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 
 	r = kzalloc(sizeof(*r) + kcoap_strsize(spec->path) +
 		    kcoap_strsize(spec->rt) + kcoap_strsize(spec->if_) +
-		    kcoap_strsize(spec->title), GFP_KERNEL);
+		    kcoap_strsize(spec->title), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	pos = r->strs;
