@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -208,6 +209,7 @@ static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
 	struct kcoap_endpoint *ep;
 	struct sockaddr_storage ss;
 	struct kcoap_params p;
+	struct net *net;
 	int err;
 
 	if (!!a[COAP_A_ADDR] == !!a[COAP_A_FD]) {
@@ -225,6 +227,17 @@ static int kcoap_nl_endpoint_add(struct sk_buff *skb, struct genl_info *info)
 	err = kcoap_nl_addr(a[COAP_A_ADDR], &ss, info->extack);
 	if (err)
 		return err;
+	/*
+	 * What inet_bind() asks of a user socket, asked here explicitly: the
+	 * endpoint's kernel socket must not be a way around it.
+	 */
+	net = genl_info_net(info);
+	if (inet_port_requires_bind_service(net, ntohs(((struct sockaddr_in *)&ss)->sin_port)) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_ADDR],
+				    "a port below ip_unprivileged_port_start needs CAP_NET_BIND_SERVICE");
+		return -EACCES;
+	}
 	/* in force from the first datagram: nothing runs on the defaults */
 	kcoap_params_default(&p);
 	if (a[COAP_A_PARAMS]) {
@@ -373,26 +386,32 @@ static int kcoap_nl_path(struct genl_info *info, const char **path)
 	*path = nla_data(attr);
 	if (!kcoap_path_valid(*path)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "path must be /seg[/seg...] without empty, . or .. segments");
+				    "path must be /seg[/seg...] of letters, digits and -._~!$&()*+=:@, without empty, . or .. segments");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* Link-format strings end up inside quotes: keep them unambiguous. */
+/*
+ * Link-format strings end up inside quotes: no quote, backslash or
+ * control byte, so nothing ends or escapes them early.
+ */
 static const char *kcoap_nl_linkstr(struct genl_info *info, int type,
 				    int *err)
 {
 	struct nlattr *attr = info->attrs[type];
-	const char *s;
+	const char *s, *c;
 
 	if (!attr)
 		return NULL;
 	s = nla_data(attr);
-	if (strpbrk(s, "\"\\")) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "link-format value may not contain '\"' or '\\'");
-		*err = -EINVAL;
+	for (c = s; *c; c++) {
+		if (*c == '"' || *c == '\\' || (u8)*c < 0x20 || *c == 0x7f) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "link-format value may not contain '\"', '\\' or control bytes");
+			*err = -EINVAL;
+			break;
+		}
 	}
 	return s;
 }
@@ -539,7 +558,13 @@ static int kcoap_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	if (a[COAP_A_PAYLOAD]) {
 		u32 len = nla_len(a[COAP_A_PAYLOAD]);
 
-		repr = kvzalloc(struct_size(repr, data, len), GFP_KERNEL);
+		/*
+		 * charged to the caller's memory cgroup; at its limit the
+		 * caller gets ENOMEM rather than an OOM kill and a warning
+		 */
+		repr = kvzalloc(struct_size(repr, data, len),
+				GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				__GFP_NOWARN);
 		if (!repr)
 			return -ENOMEM;
 		repr->len = len;
@@ -571,9 +596,17 @@ static int kcoap_nl_response_opts(struct genl_info *info,
 	struct nlattr *opt;
 	int rem, err;
 
+	/* bounded before any work: the options are sorted later */
 	if (a[COAP_A_OPTIONS])
 		nla_for_each_nested(opt, a[COAP_A_OPTIONS], rem)
-			max++;
+			if (++n > COAP_RESPONSE_OPTIONS_MAX) {
+				NL_SET_ERR_MSG_ATTR(info->extack,
+						    a[COAP_A_OPTIONS],
+						    "more than COAP_RESPONSE_OPTIONS_MAX entries in COAP_A_OPTIONS");
+				return -EINVAL;
+			}
+	max += n;
+	n = 0;
 	resp->opts = kcalloc(max, sizeof(*resp->opts), GFP_KERNEL);
 	if (!resp->opts)
 		return -ENOMEM;
@@ -737,28 +770,52 @@ static struct genl_family kcoap_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = kcoap_nl_ops,
 	.n_small_ops = ARRAY_SIZE(kcoap_nl_ops),
-	.resv_start_op = COAP_CMD_ENDPOINT_SET + 1,
+	/*
+	 * .resv_start_op left at 0: every command is a new one, so genetlink
+	 * rejects a nonzero genlmsghdr.reserved and nlmsg_flags it cannot
+	 * give a meaning to, and validates attributes strictly.
+	 */
 };
-
-/* Upper bound of a COAP_CMD_REQUEST message for req. */
-static size_t kcoap_nl_request_size(const struct coap_msg *req)
-{
-	return nla_total_size_64bit(sizeof(u64)) +		/* handle */
-	       2 * nla_total_size(sizeof(u8)) +			/* code, type */
-	       nla_total_size(COAP_PATH_MAX) +			/* path */
-	       2 * nla_total_size(sizeof(struct sockaddr_in6)) +
-	       2 * nla_total_size(sizeof(u16)) +		/* ct, accept */
-	       nla_total_size(0) +				/* options */
-	       req->nopts * (nla_total_size(0) + nla_total_size(sizeof(u16)) +
-			     2 * nla_total_size(0)) +		/* + query */
-	       2 * req->len + req->payload_len + 64;		/* values */
-}
 
 /* The kernel does block-wise transfer: the daemon sees whole bodies. */
 static bool kcoap_nl_block_opt(u16 num)
 {
 	return num == COAP_OPT_BLOCK1 || num == COAP_OPT_BLOCK2 ||
 	       num == COAP_OPT_SIZE1 || num == COAP_OPT_SIZE2;
+}
+
+/*
+ * The size of the COAP_CMD_REQUEST message kcoap_nl_put_request() builds
+ * for req: every attribute it puts, with the same walk over the options
+ * (the addresses counted as sockaddr_in6, the larger of the two).
+ */
+static size_t kcoap_nl_request_size(const struct coap_msg *req,
+				    const struct kcoap_resource *res)
+{
+	size_t size = nla_total_size_64bit(sizeof(u64)) +	/* handle */
+		      2 * nla_total_size(sizeof(u8)) +		/* code, type */
+		      nla_total_size(res->path_len + 1) +	/* path */
+		      2 * nla_total_size(sizeof(struct sockaddr_in6)) +
+		      nla_total_size(0);			/* options */
+	struct coap_opt_iter it;
+	struct coap_opt opt;
+	u32 v;
+
+	coap_opt_iter_init(&it, req);
+	while (coap_opt_next(&it, &opt)) {
+		if (!kcoap_nl_block_opt(opt.num))
+			size += nla_total_size(0) +		/* option */
+				nla_total_size(sizeof(u16)) +
+				nla_total_size(opt.len);
+		if (opt.num == COAP_OPT_URI_QUERY)
+			size += nla_total_size(opt.len + 1);
+		else if ((opt.num == COAP_OPT_CONTENT_FORMAT ||
+			  opt.num == COAP_OPT_ACCEPT) && coap_opt_uint(&opt, &v))
+			size += nla_total_size(sizeof(u16));
+	}
+	if (req->payload)
+		size += nla_total_size(req->payload_len);
+	return size;
 }
 
 static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
@@ -837,13 +894,13 @@ struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(kcoap_nl_request_size(req), GFP_ATOMIC);
+	skb = genlmsg_new(kcoap_nl_request_size(req, res), GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	hdr = genlmsg_put(skb, 0, 0, &kcoap_genl_family, 0,
 			  COAP_CMD_REQUEST);
 	if (!hdr || kcoap_nl_put_request(skb, handle, ep, peer, req, res)) {
-		/* the size bound above is wrong if this happens */
+		/* kcoap_nl_request_size() is wrong if this happens */
 		WARN_ON_ONCE(1);
 		nlmsg_free(skb);
 		return NULL;

@@ -3,6 +3,8 @@
  * Resource table: an rhashtable by path for the receive path (RCU
  * lookups in softirq, cost independent of the table size) and a list in
  * registration order for discovery and dumps.  Writers hold kcoap_net.lock.
+ * Resources and daemon records are allocated on behalf of the netlink
+ * caller and charged to its memory cgroup (GFP_KERNEL_ACCOUNT).
  */
 #include <linux/jhash.h>
 #include <linux/memcontrol.h>
@@ -67,7 +69,22 @@ struct kcoap_resource *kcoap_resource_lookup(struct kcoap_net *kn,
 	return rhashtable_lookup(&kn->resources, &key, kcoap_res_params);
 }
 
-/* "/" alone, or "/seg(/seg)*" with no empty, "." or ".." segment. */
+/*
+ * A segment byte: an RFC 3986 pchar that link-format carries unescaped
+ * between < and > and that a client sends back as it is, i.e. unreserved
+ * and sub-delims but ',' ';' and '\'' (link-format separators and a
+ * quote), and ':' '@'; not '%' (a client would decode it).
+ */
+static bool kcoap_path_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("-._~!$&()*+=:@", c));
+}
+
+/*
+ * "/" alone, or "/seg(/seg)*" of kcoap_path_char() bytes with no empty,
+ * "." or ".." segment.
+ */
 bool kcoap_path_valid(const char *path)
 {
 	const char *p = path, *seg;
@@ -78,7 +95,7 @@ bool kcoap_path_valid(const char *path)
 		return true;
 	while (*p == '/') {
 		seg = ++p;
-		while (*p && *p != '/')
+		while (kcoap_path_char(*p))
 			p++;
 		if (p == seg || (p - seg == 1 && seg[0] == '.') ||
 		    (p - seg == 2 && seg[0] == '.' && seg[1] == '.'))
@@ -98,7 +115,7 @@ static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
 			return d;
 	if (!create)
 		return NULL;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return NULL;
 	d->memcg = get_mem_cgroup_from_mm(current->mm);
@@ -154,7 +171,7 @@ int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 
 	r = kzalloc(sizeof(*r) + kcoap_strsize(spec->path) +
 		    kcoap_strsize(spec->rt) + kcoap_strsize(spec->if_) +
-		    kcoap_strsize(spec->title), GFP_KERNEL);
+		    kcoap_strsize(spec->title), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	pos = r->strs;

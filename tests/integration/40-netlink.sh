@@ -8,7 +8,8 @@ PARAMS=/sys/module/coap/parameters
 tmp=$(mktemp -d)
 
 call() { $NL call "$@"; }
-errno_is() { jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
+# (jq -e exits 0 on empty input: an empty reply must not pass)
+errno_is() { [ -n "$2" ] && jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
 # check_err NAME ERRNO WORD JSON: the errno, and an extack message with WORD
 check_err() {
 	local name=$1 e=$2 word=$3 r=$4

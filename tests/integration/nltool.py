@@ -19,7 +19,10 @@ and see the errno and extended-ack message the kernel returns.
 
 ATTR names are the COAP_A_ suffixes in lower case; values: numbers, text,
 hex:..., addr:HOST:PORT (sockaddr), flag (for flags).  Commands are the
-COAP_CMD_ suffixes (endpoint_add, resource_add, publish, ...).
+COAP_CMD_ suffixes (endpoint_add, resource_add, publish, ...).  Two
+pseudo-attributes change the headers instead: hdr.reserved=N (the
+genlmsghdr reserved field) and hdr.flags=N (nlmsg_flags, in place of
+NLM_F_REQUEST|NLM_F_ACK).  dump takes ATTR=VALUE too.
 """
 import json
 import os
@@ -36,9 +39,9 @@ NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-SOL_NETLINK, NETLINK_EXT_ACK = 270, 11
+SOL_NETLINK, NETLINK_EXT_ACK, NETLINK_CAP_ACK = 270, 11, 10
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
-NLM_F_ACK_TLVS = 0x200
+NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLA_F_NESTED = 0x8000
 
 
@@ -184,17 +187,28 @@ class Genl:
         self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
         self.s.bind((0, 0))
         self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        # errors do not echo the request (a publish may be 64 KiB)
+        self.s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        # one receive buffer, every page touched now: a daemon near its
+        # memory cgroup's limit needs no fresh pages to read an answer
+        self.buf = bytearray(1 << 20)
+        self.buf[::4096] = b"\1" * len(range(0, 1 << 20, 4096))
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         self.seq = 1
         self.backlog = []       # requests that arrived while waiting for ACKs
         self.fam = self.resolve("coap")
 
+    def recv(self):
+        n = self.s.recv_into(self.buf)
+        return bytes(self.buf[:n])
+
     def portid(self):
         return self.s.getsockname()[0]
 
-    def send(self, family, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK):
+    def send(self, family, cmd, payload, flags=NLM_F_REQUEST | NLM_F_ACK,
+             reserved=0):
         self.seq += 1
-        body = struct.pack("BBH", cmd, 1, 0) + payload
+        body = struct.pack("BBH", cmd, 1, reserved) + payload
         msg = struct.pack("IHHII", 16 + len(body), family, flags, self.seq, 0) + body
         self.s.send(msg)
         return self.seq
@@ -210,7 +224,7 @@ class Genl:
         """Collect replies to seq until its ACK/DONE; stash requests."""
         replies = []
         while True:
-            data = self.s.recv(1 << 20)
+            data = self.recv()
             for typ, flags, mseq, body in self.messages(data):
                 if mseq != seq:
                     if mseq == 0 and typ == self.fam:
@@ -221,7 +235,8 @@ class Genl:
                     msg = ""
                     if flags & NLM_F_ACK_TLVS:
                         olen = struct.unpack("I", body[4:8])[0]
-                        tl = body[4 + (olen if err else 16):]
+                        capped = not err or flags & NLM_F_CAPPED
+                        tl = body[4 + (16 if capped else olen):]
                         for t, v in parse_attrs(tl):
                             if t == NLMSGERR_ATTR_MSG:
                                 msg = v.rstrip(b"\0").decode()
@@ -234,7 +249,7 @@ class Genl:
         seq = self.send(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                         attr(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"))
         while True:
-            data = self.s.recv(65536)
+            data = self.recv()
             for typ, flags, mseq, body in self.messages(data):
                 if typ == NLMSG_ERROR:
                     err = -struct.unpack("i", body[:4])[0]
@@ -247,21 +262,23 @@ class Genl:
                         self.wait(seq)
                         return fam
 
-    def call(self, cmd, attrs):
+    def call(self, cmd, attrs, flags=NLM_F_REQUEST | NLM_F_ACK):
         # param.NAME=V pairs go into one nested COAP_A_PARAMS
         params = b"".join(attr(PARAM[k[6:]], struct.pack("I", int(v)))
                           for k, v in attrs if k.startswith("param."))
-        attrs = [(k, v) for k, v in attrs if not k.startswith("param.")]
+        hdr = {k[4:]: int(v, 0) for k, v in attrs if k.startswith("hdr.")}
+        attrs = [(k, v) for k, v in attrs
+                 if not k.startswith("param.") and not k.startswith("hdr.")]
         payload = b"".join(encode(k, v) for k, v in attrs)
         if params:
             payload += attr(ATTR["params"] | NLA_F_NESTED, params)
-        seq = self.send(self.fam, CMD[cmd], payload)
+        seq = self.send(self.fam, CMD[cmd], payload,
+                        hdr.get("flags", flags), hdr.get("reserved", 0))
         err, msg, replies = self.wait(seq)
         return err, msg, replies
 
-    def dump(self, cmd):
-        seq = self.send(self.fam, CMD[cmd], b"", NLM_F_REQUEST | NLM_F_DUMP)
-        return self.wait(seq, dump=True)
+    def dump(self, cmd, attrs=()):
+        return self.call(cmd, list(attrs), NLM_F_REQUEST | NLM_F_DUMP)
 
     def requests(self, timeout):
         """Yield decoded COAP_CMD_REQUEST messages for timeout seconds."""
@@ -275,7 +292,7 @@ class Genl:
             r, _, _ = select.select([self.s], [], [], left)
             if not r:
                 return
-            data = self.s.recv(1 << 20)
+            data = self.recv()
             for typ, flags, seq, body in self.messages(data):
                 if typ == self.fam and body[0] == CMD["request"]:
                     yield decode(parse_attrs(body[4:]))
@@ -404,7 +421,7 @@ def cmd_script(g):
             return 0
         r, _, _ = select.select([0, g.s], [], [])
         if g.s in r:
-            data = g.s.recv(1 << 20)
+            data = g.recv()
             for typ, flags, seq, body in g.messages(data):
                 if typ == g.fam and seq == 0:
                     g.backlog.append(body)
@@ -425,9 +442,11 @@ def main():
         print(json.dumps({"errno": err, "msg": msg, "replies": replies}))
         return 0
     if cmd == "dump":
-        err, msg, replies = g.dump(args[0])
+        err, msg, replies = g.dump(args[0], kv(args[1:]))
         for r in replies:
             print(json.dumps(r))
+        if err:
+            print(json.dumps({"errno": err, "msg": msg}), file=sys.stderr)
         return 1 if err else 0
     if cmd == "daemon":
         return cmd_daemon(g, args)

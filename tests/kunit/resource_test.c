@@ -237,7 +237,7 @@ static void res_path_valid(struct kunit *test)
 	static const char * const ok[] = {
 		"/", "/a", "/a/b", "/.well-known/core", "/temp/celcius",
 		"/a.b", "/.x", "/..x", "/x.", "/...", "/a/b/c/d/e/f",
-		"/a b", "/%2e",
+		"/ok-._~!$&()*+=:@/Z9",
 	};
 	unsigned int i;
 
@@ -252,6 +252,9 @@ static void res_path_invalid(struct kunit *test)
 		"", "a", "a/b", ".", "//", "/a/", "/a//b", "//a", "/./x",
 		"/../x", "/a/../b", "/a/./b", "/.", "/..", "/a/.", "/a/..",
 		"/a/b/", "///",
+		/* link-format separators, quotes, escapes, what needs %XX */
+		"/a<b", "/a>b", "/a,b", "/a;b", "/a\"b", "/a'b", "/a b",
+		"/%2e", "/a\\b", "/a\x01b", "/a\x7f", "/a\tb", "/caf\xc3\xa9",
 	};
 	unsigned int i;
 

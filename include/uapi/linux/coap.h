@@ -57,7 +57,11 @@
  *
  * COAP_CMD_RESOURCE_ADD [admin]
  *	Register a resource owned by the calling netlink socket:
- *	  COAP_A_PATH		required
+ *	  COAP_A_PATH		required: "/" or "/seg[/seg...]", each
+ *				segment of letters, digits and
+ *				-._~!$&()*+=:@ (RFC 3986 pchar that
+ *				link-format carries unescaped and clients
+ *				send back as it is), not "." or ".."
  *	  COAP_A_METHODS	NLA_U32, bit (1 << code) for each allowed
  *				method: COAP_METHOD_BIT(COAP_METHOD_GET) ...
  *				(default: GET only)
@@ -71,8 +75,9 @@
  *				confirmable (1: all); default: module
  *				parameter notify_con_every
  *	Link-format strings are at most COAP_ATTR_MAX - 1 bytes and may not
- *	contain '"' or '\\'.  Errors: EEXIST (path registered), ENOSPC
- *	(more than the namespace's resource limit), EINVAL.
+ *	contain '"', '\\' or control bytes (below 0x20, 0x7f).  Errors:
+ *	EEXIST (path registered), ENOSPC (more than the namespace's
+ *	resource limit), EINVAL.
  *
  * COAP_CMD_RESOURCE_DEL [admin]
  *	COAP_A_PATH.  ENOENT if not registered, EPERM if registered by
@@ -136,7 +141,9 @@
  *	  COAP_A_CODE		required, NLA_U8 response code (class 2 to 5)
  *	  COAP_A_CONTENT_FORMAT, COAP_A_MAX_AGE, COAP_A_ETAG	optional
  *	  COAP_A_OPTIONS	optional nested COAP_A_OPTION (e.g.
- *				Location-Path); options above are merged in
+ *				Location-Path), at most
+ *				COAP_RESPONSE_OPTIONS_MAX of them (beyond:
+ *				EINVAL); options above are merged in
  *	  COAP_A_PAYLOAD	optional
  *	ENOENT when the handle is unknown or already answered (timed out),
  *	EPERM when the request was delivered to another socket, EMSGSIZE
@@ -436,6 +443,7 @@ enum coap_option_num {
 #define COAP_PATH_MAX		256	/* including the NUL */
 #define COAP_ATTR_MAX		128	/* link-format strings, with NUL */
 #define COAP_PUBLISH_MAX	65000	/* representation bytes */
+#define COAP_RESPONSE_OPTIONS_MAX 256	/* entries in a response's COAP_A_OPTIONS */
 #define COAP_ETAG_MAX		8
 #define COAP_BUSY_MAX_AGE	2	/* seconds, on 5.03 for a full queue */
 
