@@ -65,6 +65,19 @@ params_ms() {
 		 exchange_lifetime: ($span + 2 * .max_latency_ms + .ack_timeout_ms),
 		 non_lifetime: ($span + .max_latency_ms)}[$w]' <<<"$1"
 }
+# ep_params [ADDR]: the parameters in force on endpoint ADDR (default
+# 0.0.0.0:PORT), as JSON
+ep_params() {
+	python3 "$TOP/tests/integration/nltool.py" dump endpoint_get |
+		jq -s -c --arg a "${1:-0.0.0.0:$PORT}" 'map(select(.addr == $a))[0].params'
+}
+# proto_secs WHAT [JQ [ADDR]]: params_ms WHAT in whole seconds, rounded up,
+# from the parameters in force (JQ, if given, changes them first)
+proto_secs() {
+	echo $(( ($(params_ms "$(ep_params "${3:-}" | jq -c "${2:-.}")" "$1") + 999) / 1000 ))
+}
+# margin in seconds on top of a protocol time, for a slow emulated kernel
+MARGIN=${MARGIN:-30}
 
 stat() { awk -v k="$1" '$1 == k { print $2 }' /proc/net/coap_stats; }
 
