@@ -161,17 +161,20 @@ check "obs_reset moved by 2, observers back" \
 	test "$(stat obs_reset)" = $((rst0 + 2)) -a "$(stat observers)" = "$n0"
 
 # ---- TD_COAP_OBS_05 / 04: client off; the CON times out; re-register ----
-$NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_timeout_ms=300 \
+$NL call endpoint_set addr=addr:0.0.0.0:5683 param.ack_timeout_ms=600 \
 	param.ack_delay_ms=50 param.max_retransmit=2 >/dev/null
 to0=$(stat obs_timeout)
 rt0=$(stat tx_retransmit)
-# the observer is dropped MAX_TRANSMIT_WAIT after the CON (3.15 s here):
+# the observer is dropped MAX_TRANSMIT_WAIT after the CON (6.3 s here):
 # the kernel's obs_timeout says when; the client listens until then
 $OBS $H $PORT obs --no-ack --token 0c0d --sport 40002 --seconds 120 --until "$W/stop.8" --ready "$W/r8" >"$W/o8" &
 o8=$!
 wait_file "$W/r8"
-pub /obs v12
-echo "publish path=/obs payload=v13" >&3	# no wait: before the retransmission
+# v13 right behind v12, in one write: the daemon publishes it while v12's
+# CON is in flight, long before its second retransmission (1.8 s at least)
+n=$(grep -c '"cmd"' "$W/daemon.out")
+printf 'publish path=/obs payload=v12\npublish path=/obs payload=v13\n' >&3
+wait_until answered $((n + 1))
 wait_until -t $(( $(proto_secs max_transmit_wait) + MARGIN )) stat_at_least obs_timeout $((to0 + 1))
 stop 8
 wait $o8
