@@ -4,17 +4,21 @@
 # malformed request, and must find every message well-formed and as meant.
 . "$(dirname "$0")/lib.sh"
 cap=$(mktemp -d)/coap.pcap
-tshark -q -i lo -f "udp port $PORT" -w "$cap" >/dev/null 2>&1 &
+# tshark prints a line per packet as it goes (-l -P) besides writing the
+# capture: a datagram to the discard port (9, also captured, never ours)
+# showing up there means the capture runs; one sent after our messages
+# showing up means everything before it is in
+tshark -l -P -i lo -f "udp port $PORT or udp port 9" -w "$cap" >"$cap.txt" 2>/dev/null &
 tsh=$!
-# dumpcap needs a moment before it sees packets
-for _ in $(seq 100); do [ -s "$cap" ] && break; sleep 0.1; done
-sleep 1
+probes() { grep -c ' 9 Len=' "$cap.txt"; }
+probe_seen() { echo probe > /dev/udp/127.0.0.1/9; [ "$(probes)" -gt "$1" ]; }
+check "tshark captures on lo" wait_until probe_seen 0
 $COAPTOOL raw 127.0.0.1 $PORT 40001234 >/dev/null
 $COAPTOOL req 127.0.0.1 $PORT --path .well-known/core --token aabb --mid 4097 >/dev/null
 $COAPTOOL req 127.0.0.1 $PORT --path no/where --mid 4098 >/dev/null
 $COAPTOOL req ::1 $PORT --type non --path .well-known/core --mid 4099 >/dev/null
 $COAPTOOL raw 127.0.0.1 $PORT 49010005 >/dev/null	# token length 9: RST
-sleep 1
+wait_until probe_seen "$(probes)"
 kill -INT $tsh
 wait $tsh 2>/dev/null
 fields() {

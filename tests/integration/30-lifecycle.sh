@@ -36,13 +36,25 @@ check "  and leaves nothing loaded" sh -c "! grep -q '^coap ' /proc/modules"
 check "bad addr6 is refused" sh -c "! insmod $KO addr6=1:::2:: 2>/dev/null"
 check "  and leaves nothing loaded" sh -c "! grep -q '^coap ' /proc/modules"
 
-# a port already taken by someone else: the load fails with EADDRINUSE
-python3 -c 'import socket,time; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("0.0.0.0",5683)); time.sleep(3)' &
+# a port already taken by someone else: the load fails with EADDRINUSE.
+# The holder says when it has the port and keeps it until its input (a
+# fifo) closes
+hd=$(mktemp -d)
+mkfifo "$hd/ctl"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5683))
+open(sys.argv[1], "w").close()
+sys.stdin.read()' "$hd/held" < "$hd/ctl" &
 holder=$!
-sleep 0.5
+exec 4> "$hd/ctl"
+check "another program holds UDP 5683" wait_until test -e "$hd/held"
 check "port in use: load refused" sh -c "! insmod $KO port=5683 addr6= 2>/dev/null"
 check "  and leaves nothing loaded" sh -c "! grep -q '^coap ' /proc/modules"
-wait $holder
+exec 4>&-
+wait $holder	# gone, and its socket with it
+rm -rf "$hd"
 
 check "port=0 loads with no endpoint" insmod "$KO" port=0
 check "  /proc/net/coap_stats present" test -r /proc/net/coap_stats

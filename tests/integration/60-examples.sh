@@ -9,10 +9,9 @@ NODE="node $TOP/tests/integration/nodecoap.js"
 
 "$COAPD" -c "$TOP/userspace/coapd/coapd.conf" 2>/tmp/coapd-examples.log &
 coapd=$!
-for _ in $(seq 50); do
-	[ "$(stat rx_datagrams)" ] && "$TOP/userspace/coapctl/coapctl" resource list 2>/dev/null | grep -q /alarm && break
-	sleep 0.1
-done
+# coapd is ready once its resources are registered
+registered() { "$TOP/userspace/coapctl/coapctl" resource list 2>/dev/null | grep -q /alarm; }
+check "coapd registers the example resources" wait_until registered
 
 # libcoap: -v 6 prints each PDU ("v:1 t:ACK c:2.05 ... :: 'payload'")
 lc() { timeout 15 coap-client-notls -v 6 -B 5 "$@" 2>&1 | grep -E '^v:1 t:(ACK|NON|CON)' | tail -n 1; }
@@ -68,31 +67,40 @@ expect "node-coap: GET /alarm is OFF" "$r" '.code == "2.05" and .payload == "OFF
 r=$($NODE post coap://127.0.0.1/nothing x)
 expect "node-coap: POST to an unknown path is 4.04" "$r" '.code == "4.04"'
 
-# /alarm is observable: every observer hears each PUT of ON or OFF
+# /alarm is observable: every observer hears each PUT of ON or OFF.  The
+# observers run until they have what they wait for (node-coap and the raw
+# ones stop by themselves after 2 notifications, libcoap's is stopped once
+# its output shows both); their 90 s are only a bound.
 W=$(mktemp -d)
-timeout 20 coap-client-notls -s 6 -B 8 coap://127.0.0.1/alarm >"$W/lc4" 2>&1 &
+timeout 120 coap-client-notls -s 90 -B 100 coap://127.0.0.1/alarm >"$W/lc4" 2>&1 &
 l4=$!
-timeout 20 coap-client-notls -s 6 -B 8 'coap://[::1]/alarm' >"$W/lc6" 2>&1 &
+timeout 120 coap-client-notls -s 90 -B 100 'coap://[::1]/alarm' >"$W/lc6" 2>&1 &
 l6=$!
-timeout 20 node "$TOP/tests/integration/nodecoap.js" observe coap://127.0.0.1/alarm 6 >"$W/nc" 2>&1 &
+timeout 120 node "$TOP/tests/integration/nodecoap.js" observe coap://127.0.0.1/alarm 90 2 >"$W/nc" 2>&1 &
 n1=$!
-python3 "$TOP/tests/integration/obstool.py" many 127.0.0.1 5683 alarm 20 --seconds 10 \
+python3 "$TOP/tests/integration/obstool.py" many 127.0.0.1 5683 alarm 20 --seconds 90 \
 	--expect 2 --ready "$W/many.ready" >"$W/many" &
 m=$!
-for _ in $(seq 100); do [ -e "$W/many.ready" ] && break; sleep 0.05; done
-sleep 1
+# the kernel's count of observers: all 23 registered before the first PUT
+wait_until stat_at_least observers 23
 obs=$(stat observers)
+n0=$(stat obs_notifications)
 r=$(lc -m put -e ON coap://127.0.0.1/alarm)
 check "PUT /alarm ON while $obs clients observe it: 2.04" grep -q "c:2.04" <<<"$r"
-sleep 0.5
+# ON went to every observer before OFF is published (else OFF, the newer
+# state, may rightly replace it where a CON notification is in flight)
+wait_until stat_at_least obs_notifications $((n0 + obs))
 r=$(lc -m put -e OFF coap://127.0.0.1/alarm)
 check "  then PUT /alarm OFF: 2.04" grep -q "c:2.04" <<<"$r"
+# libcoap's client prints each payload as it comes: stop it once both came
+on_off() { tr -d '\r' < "$1" | tr '\n' ' ' | grep -q 'OFF.*ON.*OFF'; }
+wait_until on_off "$W/lc4"
+wait_until on_off "$W/lc6"
+kill -INT $l4 $l6
 wait $l4 $l6 $n1 $m
 check "23 observers were registered (2 libcoap, node-coap, 20 raw)" test "$obs" -ge 23
-check "libcoap (IPv4) observing /alarm was notified of ON then OFF" \
-	sh -c "tr -d '\r' < '$W/lc4' | tr '\n' ' ' | grep -q 'OFF.*ON.*OFF'"
-check "libcoap (IPv6) observing /alarm was notified of ON then OFF" \
-	sh -c "tr -d '\r' < '$W/lc6' | tr '\n' ' ' | grep -q 'OFF.*ON.*OFF'"
+check "libcoap (IPv4) observing /alarm was notified of ON then OFF" on_off "$W/lc4"
+check "libcoap (IPv6) observing /alarm was notified of ON then OFF" on_off "$W/lc6"
 check "node-coap observing /alarm was notified of ON then OFF" \
 	sh -c "grep -q '\"payload\":\"ON\"' '$W/nc' && grep -q '\"payload\":\"OFF\"' '$W/nc'"
 check "20 raw observers each got both notifications" \

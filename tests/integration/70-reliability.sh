@@ -12,13 +12,33 @@ daemon() {
 	local out=$1
 	shift
 	$NL daemon "$@" > "$out" &
-	for _ in $(seq 50); do
-		grep -q '"ready"\|"errno"' "$out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until grep -q '"ready"\|"errno"' "$out"
 }
 delta() { echo $(( $(stat "$1") - $2 )); }
+# burst MID:SPORT...: CON GET /quick from each source port with that MID,
+# one after the other (each answered) from one process: milliseconds
+# apart, so no record of the burst can expire before the last is made
+burst() {
+	python3 - "$PORT" "$@" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+for arg in sys.argv[2:]:
+    mid, sport = map(int, arg.split(":"))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", sport))
+    s.settimeout(30)
+    s.sendto(bytes([0x40, 1, mid >> 8, mid & 255]) + b"\xb5quick", ("127.0.0.1", port))
+    s.recvfrom(2048)
+    s.close()
+PY
+}
+# delta_at_least NAME BASE N: counter NAME has moved by N or more from BASE
+delta_at_least() { [ "$(delta "$1" "$2")" -ge "$3" ]; }
+# protocol times in whole seconds from the parameters in force (both
+# endpoints get the same here): proto_secs WHAT [JQ], lib.sh
+lifetime() { proto_secs "$@"; }
+M=$MARGIN
 
 # --- transmission parameters over netlink ---
 fast="param.ack_timeout_ms=200 param.ack_delay_ms=100 param.max_retransmit=3 param.max_latency_ms=1000"
@@ -45,33 +65,52 @@ r=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --boundin
 expect "unprivileged endpoint_set: EPERM" "$r" '.errno == 1'
 
 # --- piggybacked vs separate ---
-daemon $tmp/quick --hold 60 path=/quick methods=2
+daemon $tmp/quick --hold 600 path=/quick methods=2
 quick=$!
-daemon $tmp/slow --hold 60 --delay 0.5 --answer 2.05:late path=/slow methods=2
+daemon $tmp/slow --hold 600 --delay 0.5 --answer 2.05:late path=/slow methods=2
 slow=$!
 sep0=$(stat req_separate) acks0=$(stat rx_acks)
 r=$(get --path quick)
 expect "an answer within ack_delay_ms is piggybacked" "$r" '.type == "ACK" and .code == "2.05" and (.separate | not)'
-r=$(get --path slow)
+r=$(get --path slow --timeout 30)	# a bound: the answer comes after 0.5 s
 expect "a late answer: empty ACK first, then a separate CON response" "$r" \
 	'.separate == true and .type == "CON" and .code == "2.05" and .payload == "late"'
 check "  req_separate moved" test "$(delta req_separate $sep0)" = 1
-sleep 0.2
+# the client's ACK went out before it printed; the kernel counts it on arrival
+wait_until delta_at_least rx_acks $acks0 1
 check "  our ACK of it ended the exchange (rx_acks)" test "$(delta rx_acks $acks0)" = 1
-r=$(get --type non --path slow)
+r=$(get --type non --path slow --timeout 30)
 expect "a late answer to a NON is a NON, without an empty ACK" "$r" '.type == "NON" and .payload == "late" and (.separate | not)'
 
 # --- retransmission of the separate response ---
+# the client listens until the kernel gives up on the exchange (it
+# counts exchange_timeout after MAX_TRANSMIT_WAIT): no later copy can come
 rt0=$(stat tx_retransmit) to0=$(stat exchange_timeout)
-r=$($COAPTOOL separate 127.0.0.1 $PORT slow 6)
+rm -f $tmp/over
+$COAPTOOL separate 127.0.0.1 $PORT slow $(( $(lifetime max_transmit_wait) + 2 * M )) --until $tmp/over > $tmp/sep &
+sp=$!
+wait_until -t $(( $(lifetime max_transmit_wait) + M )) delta_at_least exchange_timeout $to0 1
+touch $tmp/over
+wait $sp
+r=$(cat $tmp/sep)
 expect "unacknowledged separate response: sent 1 + MAX_RETRANSMIT (3) times, same MID" "$r" \
 	'.empty_ack and .copies == 4 and (.mids | unique | length) == 1 and (.codes | unique) == ["CON 2.05"]'
 check "  tx_retransmit moved by 3" test "$(delta tx_retransmit $rt0)" = 3
 check "  exchange_timeout moved by 1" test "$(delta exchange_timeout $to0)" = 1
-rs0=$(stat rx_resets)
-r=$($COAPTOOL separate 127.0.0.1 $PORT slow 3 --rst)
+# the RST ends the exchange: once the kernel has counted it and holds no
+# exchange, nothing more can be sent
+rs0=$(stat rx_resets) rt0=$(stat tx_retransmit)
+rm -f $tmp/over
+$COAPTOOL separate 127.0.0.1 $PORT slow $(( $(lifetime max_transmit_wait) + 2 * M )) --rst --until $tmp/over > $tmp/sep &
+sp=$!
+reset_done() { delta_at_least rx_resets $rs0 1 && stat_is exchanges 0; }
+wait_until reset_done
+touch $tmp/over
+wait $sp
+r=$(cat $tmp/sep)
 expect "an RST to the separate response stops its retransmission" "$r" '.empty_ack and .copies == 1'
 check "  rx_resets moved" test "$(delta rx_resets $rs0)" = 1
+check "  and nothing was retransmitted (tx_retransmit)" test "$(delta tx_retransmit $rt0)" = 0
 check "no exchange left open" test "$(stat exchanges)" = 0
 
 # --- NSTART: one outstanding CON per peer, the rest queued ---
@@ -87,15 +126,21 @@ s.settimeout(0.05)
 for mid, tok in ((901, b"\x01"), (902, b"\x02")):
     # CON GET /slow with a one-byte token
     s.sendto(bytes([0x41, 1, mid >> 8, mid & 255]) + tok + b"\xb4slow", ("127.0.0.1", port))
+def queued():
+    with open("/proc/net/coap_stats") as f:
+        return int(dict(l.split() for l in f)["tx_queued"])
+q0 = queued()
 first = {}
 acked = None
-end = time.time() + 4
-while time.time() < end:
+# a bound only: it ends when token 2's response came after our ACK
+end = time.time() + 60
+while time.time() < end and not (acked and 2 in first):
     try:
         d, a = s.recvfrom(2048)
     except socket.timeout:
-        # acknowledge token 1's separate response one second after it came
-        if 1 in first and acked is None and time.time() - first[1] > 1.0:
+        # acknowledge token 1's separate response once the kernel has
+        # queued token 2's behind it (tx_queued moved)
+        if 1 in first and acked is None and queued() > q0:
             s.sendto(bytes([0x60, 0, mid1[0], mid1[1]]), a1)
             acked = time.time()
         continue
@@ -129,63 +174,98 @@ check "  req_duplicate moved" test "$(delta req_duplicate $dup0)" = 1
 r=$($COAPTOOL req 127.0.0.1 $PORT --type non --path quick --mid 4343 --token 0b --sport 41001)
 r=$($COAPTOOL req 127.0.0.1 $PORT --type non --path quick --mid 4343 --token 0b --sport 41001 --timeout 0.5)
 expect "a duplicate NON is ignored" "$r" '.reply == null'
+wait_until delta_at_least req_duplicate $dup0 2
 check "  the daemon saw it once" test "$(grep -c '"request"' $tmp/quick)" = $((n0 + 2))
+sep0=$(stat req_separate)
 b=$($COAPTOOL req 127.0.0.1 $PORT --path slow --mid 4444 --token 0c --sport 41002 --timeout 0.05)
-sleep 0.7
+# (read at once: the record lives EXCHANGE_LIFETIME, 4.3 s, from now)
+dd=$(stat dedup_entries)
+# the kernel sent its empty ACK (after ack_delay_ms): the record holds it
+wait_until delta_at_least req_separate $sep0 1
 r=$($COAPTOOL raw 127.0.0.1 $PORT 41010000 0.5)
 c=$($COAPTOOL req 127.0.0.1 $PORT --path slow --mid 4444 --token 0c --sport 41002 --timeout 1)
 expect "a duplicate after the empty ACK gets the empty ACK again (then the CON follows)" "$c" '.separate == true or .code == "0.00"'
-check "dedup records exist now" test "$(stat dedup_entries)" -gt 0
+check "dedup records exist now" test "$dd" -gt 0
 # EXCHANGE_LIFETIME with these parameters: 200*7*1.5 + 2*1000 + 200 = 4.3 s
-# (the NSTART test's records, made with MAX_RETRANSMIT 4, live 6.7 s)
-sleep 6
-check "records expire after EXCHANGE_LIFETIME (dedup_entries back to 0)" test "$(stat dedup_entries)" = 0
+# (the NSTART test's records, made with MAX_RETRANSMIT 4, live 6.7 s):
+# the longest plus the margin is the deadline
+life4=$(lifetime exchange_lifetime '.max_retransmit = 4')
+check "records expire after EXCHANGE_LIFETIME (dedup_entries back to 0)" wait_until -t $((life4 + M)) stat_is dedup_entries 0
 a=$($COAPTOOL req 127.0.0.1 $PORT --path quick --mid 4242 --token 0a --sport 41000)
 check "  after expiry the same MID is a new request" test "$(grep -c '"request"' $tmp/quick)" = $((n0 + 3))
 
 # --- bounds ---
 echo 3 > $PARAMS/max_dedup_per_peer
 ev0=$(stat dedup_evicted)
-for m in 1 2 3 4 5; do $COAPTOOL req 127.0.0.1 $PORT --path quick --mid $((5000 + m)) --sport 41003 > /dev/null; done
+burst 5001:41003 5002:41003 5003:41003 5004:41003 5005:41003
 check "max_dedup_per_peer=3: five requests from one peer evict two records" test "$(delta dedup_evicted $ev0)" = 2
 echo 256 > $PARAMS/max_dedup_per_peer
 echo 2 > $PARAMS/max_dedup
 ev0=$(stat dedup_evicted)
-for m in 1 2 3; do $COAPTOOL req 127.0.0.1 $PORT --path quick --mid $((6000 + m)) --sport $((41100 + m)) > /dev/null; done
+burst 6001:41101 6002:41102 6003:41103
 check "max_dedup=2: the namespace bound evicts too" test "$(delta dedup_evicted $ev0)" -ge 1
 check "  and never holds more than 2" test "$(stat dedup_entries)" -le 2
-sleep 5	# let every record expire: only the open one will count
+# every record expires (only the open one below will count)
+wait_until -t $(( $(lifetime exchange_lifetime) + M )) stat_is dedup_entries 0
 echo 1 > $PARAMS/max_dedup
+# a daemon of this step's own that never answers: its request stays open
+# for as long as the step needs (until the daemon goes: 5.03 then)
+daemon $tmp/held --hold 600 --ignore path=/held methods=2
+held=$!
 q0=$(stat req_queue_full)
-get --path slow --timeout 2 > $tmp/s1 &
-s1=$!
-sleep 0.2
+get --path held --timeout 0.05 > /dev/null
+wait_until has $tmp/held '"request"'
 r=$(get --path quick --timeout 2)
 expect "max_dedup=1 with that record still open: 5.03 Max-Age 2" "$r" '.code == "5.03" and .options == [[14, "02"]]'
 check "  counted in req_queue_full" test "$(delta req_queue_full $q0)" = 1
-wait $s1 2>/dev/null
+kill $held
+wait $held 2>/dev/null
 echo 8192 > $PARAMS/max_dedup
 
 # --- a peer that hears nothing from us: its exchanges expire, memory returns ---
 for a in 0.0.0.0:5683 [::]:5683; do
 	$NL call endpoint_set addr=addr:$a param.max_retransmit=1 >/dev/null
 done
-sleep 8		# earlier records expire first (at most 6.7 s after the NSTART test)
+# earlier records and exchanges go first (the held request's record was
+# made with MAX_RETRANSMIT 3: its lifetime bounds the wait)
+settled() { stat_is dedup_entries 0 && stat_is exchanges 0; }
+wait_until -t $(( life4 + M )) settled
 d0=$(stat dedup_entries) x0=$(stat exchanges) to0=$(stat exchange_timeout)
-# the client is gone after 50 ms: nothing the module sends it arrives
-# anywhere (its port answers with ICMP), and no ACK ever comes back
-for m in 1 2 3 4 5 6 7 8 9 10; do	# ten peers: NSTART does not serialise them
-	$COAPTOOL req 127.0.0.1 $PORT --path slow --mid $((7000 + m)) --sport $((41200 + m)) --timeout 0.05 >/dev/null
-done
-sleep 1
-check "the unanswered peer's requests opened exchanges" test "$(stat exchanges)" -gt "$x0"
-check "  and dedup records" test "$(stat dedup_entries)" -gt "$d0"
-# 0.5 s daemon, then 10 x (0.5 s daemon delay each, serial) + 0.9 s of
-# retransmission, then EXCHANGE_LIFETIME 200*1*1.5 + 2*1000 + 200 = 2.5 s
-sleep 12
+# ten peers (NSTART does not serialise them) whose sockets are closed as
+# soon as the requests are out: nothing the module sends them arrives
+# anywhere (their ports answer with ICMP), and no ACK ever comes back.
+# All arrive at once; the daemon answers them 0.5 s apart, so the
+# exchanges (each open for MAX_TRANSMIT_WAIT, 0.9 s) overlap.  The records
+# (EXCHANGE_LIFETIME, 2.5 s) are made as each request arrives: the sender
+# watches the gauge from right after the last one (for up to
+# 2 s, within their lifetime) and reports the most it saw
+dd=$(python3 - "$PORT" $((d0 + 10)) <<'PY'
+import socket, sys, time
+port, want = int(sys.argv[1]), int(sys.argv[2])
+for m in range(1, 11):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 41200 + m))
+    mid = 7000 + m
+    s.sendto(bytes([0x40, 1, mid >> 8, mid & 255]) + b"\xb4slow", ("127.0.0.1", port))
+    s.close()
+end, most = time.monotonic() + 2, 0
+while most < want and time.monotonic() < end:
+    with open("/proc/net/coap_stats") as f:
+        most = max(most, int(dict(l.split() for l in f)["dedup_entries"]))
+    time.sleep(0.01)
+print(most)
+PY
+)
+check "the unanswered peer's requests opened exchanges" wait_until stat_at_least exchanges $((x0 + 1))
+check "  and dedup records ($dd, seen by the sender)" test "$dd" -ge $((d0 + 10))
+# each separate response times out MAX_TRANSMIT_WAIT after it is sent; the
+# daemon answers 10 x 0.5 s, serially: the kernel's counter is the judge
+wait_until -t $(( 10 * 1 + $(lifetime max_transmit_wait) + M )) delta_at_least exchange_timeout $to0 10
 check "every separate response to it timed out (exchange_timeout +10)" test "$(delta exchange_timeout $to0)" = 10
-check "no exchange left (exchanges gauge back to $x0)" test "$(stat exchanges)" = "$x0"
-check "no record left (dedup_entries back to $d0)" test "$(stat dedup_entries)" = "$d0"
+# then the records' EXCHANGE_LIFETIME (200*1*1.5 + 2*1000 + 200 = 2.5 s)
+check "no exchange left (exchanges gauge back to $x0)" wait_until stat_is exchanges "$x0"
+check "no record left (dedup_entries back to $d0)" \
+	wait_until -t $(( $(lifetime exchange_lifetime) + M )) stat_is dedup_entries "$d0"
 # (/proc/slabinfo is no judge here: KASAN's quarantine keeps freed
 # objects counted as active for a while; the gauges above are the
 # module's own accounting of what it holds)

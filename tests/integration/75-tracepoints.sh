@@ -15,16 +15,26 @@ tr=$(cat $T/trace)
 check "coap_rx shows the ping: peer, CON 0.00, MID" grep -qE 'coap_rx: peer=127\.0\.0\.1:[0-9]+ type=CON code=0\.00 mid=22136 token= len=4' <<<"$tr"
 check "coap_tx shows the Reset" grep -qE 'coap_tx: peer=127\.0\.0\.1:[0-9]+ type=RST code=0\.00 mid=22136' <<<"$tr"
 
+dout=$(mktemp) dout2=$(mktemp)
 for a in 0.0.0.0:5683 [::]:5683; do
 	$NL call endpoint_set addr=addr:$a param.ack_timeout_ms=100 param.ack_delay_ms=50 param.max_retransmit=2 >/dev/null
 done
-$NL daemon --hold 20 --delay 0.3 --answer 2.05:x path=/t methods=2 > /tmp/trace-daemon.out &
+$NL daemon --hold 600 --delay 0.3 --answer 2.05:x path=/t methods=2 > "$dout" &
 d=$!
-sleep 1
+wait_until grep -q '"ready"' "$dout"
 echo > $T/trace
 $COAPTOOL req ::1 $PORT --path t --token c0ffee --mid 777 --sport 41500 >/dev/null
 $COAPTOOL req ::1 $PORT --path t --token c0ffee --mid 777 --sport 41500 >/dev/null
-$COAPTOOL separate ::1 $PORT t 2 >/dev/null
+# the unacknowledged separate response: the client listens until the
+# kernel has given up on it (exchange_timeout, MAX_TRANSMIT_WAIT after it)
+to0=$(stat exchange_timeout)
+over=$(mktemp -u)
+$COAPTOOL separate ::1 $PORT t 120 --until "$over" >/dev/null &
+sp=$!
+wait_until -t $(( $(proto_secs max_transmit_wait) + MARGIN )) stat_at_least exchange_timeout $((to0 + 1))
+touch "$over"
+wait $sp
+rm -f "$over"
 tr=$(cat $T/trace)
 check "coap_rx with IPv6 peer and token" grep -qE 'coap_rx: peer=\[::1\]:41500 type=CON code=0\.01 mid=777 token=c0ffee' <<<"$tr"
 check "coap_duplicate for the repeated MID" grep -qE 'coap_duplicate: peer=\[::1\]:41500 type=CON code=0\.01 mid=777 token=c0ffee' <<<"$tr"
@@ -37,11 +47,12 @@ wait $d 2>/dev/null
 
 # a daemon that never answers: coap_daemon_timeout names the request
 echo 300 >/sys/module/coap/parameters/request_timeout_ms
-$NL daemon --hold 5 --ignore path=/slow methods=4 > /tmp/trace-daemon2.out &
+$NL daemon --hold 600 --ignore path=/slow methods=4 > "$dout2" &
 d=$!
-sleep 1
+wait_until grep -q '"ready"' "$dout2"
 echo > $T/trace
-r=$($COAPTOOL req 127.0.0.1 $PORT --code 0.02 --path slow --token beef --mid 4242 --timeout 3)
+# --timeout is a bound: the 5.03 comes after request_timeout_ms
+r=$($COAPTOOL req 127.0.0.1 $PORT --code 0.02 --path slow --token beef --mid 4242 --timeout 30)
 tr=$(cat $T/trace)
 expect "the client got 5.03 after request_timeout_ms" "$r" '.code == "5.03" and .token == "beef"'
 check "coap_daemon_timeout: the POST's peer, type, code, MID and token" \
@@ -50,4 +61,5 @@ echo 5000 >/sys/module/coap/parameters/request_timeout_ms
 echo 0 > $T/events/coap/enable
 kill $d
 wait $d 2>/dev/null
+rm -f "$dout" "$dout2"
 finish

@@ -18,11 +18,7 @@ daemon() {
 	shift
 	$NL daemon --hold 600 "$@" > "$out" &
 	pids+=($!)
-	for _ in $(seq 50); do
-		grep -q '"ready"\|"errno"' "$out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until grep -q '"ready"\|"errno"' "$out"
 }
 pattern() { python3 -c "import sys; sys.stdout.write(''.join('%05d\n' % k for k in range($1 // 6 + 1))[:$1])"; }
 bget() { $COAPTOOL blockget $H $PORT "$@"; }
@@ -196,32 +192,53 @@ expect "  and the buffer was freed (block 1 again is 4.08)" "$r" '.code == "4.08
 check "  block1_too_large counted 2" [ $(( $(stat block1_too_large) - b )) = 2 ]
 echo 16384 > $P/block1_max_body
 
-# short lifetimes from here: what is created now expires in 2 s
-echo 2000 > $P/block_timeout_ms
+# block1_max_buffers: with the default lifetime (EXCHANGE_LIFETIME, minutes)
+# the two buffers that fill it cannot expire before the third asks
 g=$(stat block1_buffers)
 echo $((g + 2)) > $P/block1_max_buffers
 b=$(stat block1_buffers_full)
-req --code 0.03 --path large-update --sport 40010 --opt 27=$(blk 0 1 0) --pattern 0:16 > /dev/null
-req --code 0.03 --path large-update --sport 40011 --opt 27=$(blk 0 1 0) --pattern 0:16 > /dev/null
+r1=$(req --code 0.03 --path large-update --sport 40010 --opt 27=$(blk 0 1 0) --pattern 0:16)
+r2=$(req --code 0.03 --path large-update --sport 40011 --opt 27=$(blk 0 1 0) --pattern 0:16)
 r=$(req --code 0.03 --path large-update --sport 40012 --opt 27=$(blk 0 1 0) --pattern 0:16)
-expect "block1_max_buffers reached: a third transfer gets 5.03 with Max-Age 2" "$r" \
-	'.code == "5.03" and (.options | map(select(.[0] == 14)) == [[14, "02"]])'
+expect "block1_max_buffers reached: a third transfer gets 5.03 with Max-Age 2" "[$r1,$r2,$r]" \
+	'.[0].code == "2.31" and .[1].code == "2.31" and .[2].code == "5.03" and (.[2].options | map(select(.[0] == 14)) == [[14, "02"]])'
 check "  block1_buffers_full counted, block1_buffers gauge +2" \
 	[ $(( $(stat block1_buffers_full) - b )) = 1 -a "$(stat block1_buffers)" = $((g + 2)) ]
 echo 64 > $P/block1_max_buffers
+# the two transfers complete: the daemon gets their 32 bytes
+r1=$(req --code 0.03 --path large-update --sport 40010 --opt 27=$(blk 1 0 0) --pattern 16:16)
+r2=$(req --code 0.03 --path large-update --sport 40011 --opt 27=$(blk 1 0 0) --pattern 16:16)
+expect "  below the bound again, both transfers complete (2.04)" "[$r1,$r2]" '.[0].code == "2.04" and .[1].code == "2.04"'
+check "  and their buffers are freed" [ "$(stat block1_buffers)" = "$g" ]
+
+# block_timeout_ms: short lifetimes, for buffers of this step's own; the
+# 2.31 answers are the kernel's word that each buffer was made
+BT=2000
+echo $BT > $P/block_timeout_ms
 b=$(stat block1_timeout)
-sleep 2.5
-check "block_timeout_ms 2000: idle buffers time out (block1_timeout +2, gauge back)" \
+r1=$(req --code 0.03 --path large-update --sport 40020 --opt 27=$(blk 0 1 0) --pattern 0:16)
+r2=$(req --code 0.03 --path large-update --sport 40021 --opt 27=$(blk 0 1 0) --pattern 0:16)
+expect "block_timeout_ms $BT: two transfers start (2.31, 2.31)" "[$r1,$r2]" '.[0].code == "2.31" and .[1].code == "2.31"'
+# the buffers go block_timeout_ms after their last block; the deadline
+# is that plus a margin for a slow emulated kernel
+buffers_timed_out() { [ $(( $(stat block1_timeout) - b )) -ge 2 ] && [ "$(stat block1_buffers)" = "$g" ]; }
+wait_until -t $((BT / 1000 + 30)) buffers_timed_out
+check "block_timeout_ms $BT: idle buffers time out (block1_timeout +2, gauge back)" \
 	[ $(( $(stat block1_timeout) - b )) = 2 -a "$(stat block1_buffers)" = "$g" ]
-r=$(req --code 0.03 --path large-update --sport 40010 --opt 27=$(blk 1 1 0) --pattern 16:16)
+r=$(req --code 0.03 --path large-update --sport 40020 --opt 27=$(blk 1 1 0) --pattern 16:16)
 expect "  the timed-out transfer's next block: 4.08" "$r" '.code == "4.08"'
 
 # --- the response cache: bound, expiry, miss ---
+# 5 s: long enough that the entry is surely still there when the gauge is
+# read right after the answer, short enough to wait for its expiry
+BT=5000
+echo $BT > $P/block_timeout_ms
 b=$(stat block2_cache_expired)
 c=$(stat block2_cached)
 r=$(req --path dlarge --sport 40013)
 check "a daemon's 2500-byte answer is cached (block2_cached +1)" [ "$(stat block2_cached)" = $((c + 1)) ]
-sleep 2.5
+cache_expired() { [ $(( $(stat block2_cache_expired) - b )) -ge 1 ] && [ "$(stat block2_cached)" = "$c" ]; }
+wait_until -t $((BT / 1000 + 30)) cache_expired
 check "  it expires after block_timeout_ms (block2_cache_expired, gauge back)" \
 	[ $(( $(stat block2_cache_expired) - b )) = 1 -a "$(stat block2_cached)" = "$c" ]
 n=$(seen "$tmp/post" /dlarge 1 | jq length)
@@ -260,13 +277,15 @@ check "counters balance" stats_balanced
 ip netns add kcb
 ip netns exec kcb ip link set lo up
 ip netns exec kcb $NL call endpoint_add addr=addr:127.0.0.1:5683 > /dev/null
-ip netns exec kcb $NL daemon --hold 5 path=/up methods=8 \; path=/big --answer 2.05:@2000 > "$tmp/ns" &
-sleep 1
+ip netns exec kcb $NL daemon --hold 600 path=/up methods=8 \; path=/big --answer 2.05:@2000 > "$tmp/ns" &
+nsd=$!
+wait_until grep -q '"ready"' "$tmp/ns"
 ip netns exec kcb $COAPTOOL req $H $PORT --code 0.03 --path up --opt 27=$(blk 0 1 0) --pattern 0:16 > /dev/null
 ip netns exec kcb $COAPTOOL req $H $PORT --path big > /dev/null
 r=$(ip netns exec kcb $COAPTOOL stats)
 expect "in a namespace: its own block1_buffers 1 and block2_cached 1" "$r" '.block1_buffers == 1 and .block2_cached == 1'
-wait $!
+kill $nsd
+wait $nsd
 check "  the namespace is deleted with them in flight" ip netns delete kcb
 
 kill "${pids[@]}" 2>/dev/null

@@ -288,6 +288,8 @@ def cmd_fuzz(args):
         if i % 64 == 63:
             time.sleep(0.002)  # stay within the socket buffers
             drain()
+    # a reply over loopback is queued before sendto returns: everything is
+    # in the socket buffer now; the 2 s are only a bound for stragglers
     deadline = time.time() + 2.0
     while time.time() < deadline:
         drain()
@@ -297,11 +299,14 @@ def cmd_fuzz(args):
 
 
 def cmd_separate(args):
-    """separate HOST PORT PATH LISTEN [--rst]: a CON GET whose answer comes
-    separately; never ACK it (or RST the first copy) and count the copies
-    of the separate response that arrive within LISTEN seconds."""
+    """separate HOST PORT PATH LISTEN [--rst] [--until FILE]: a CON GET
+    whose answer comes separately; never ACK it (or RST the first copy)
+    and count the copies of the separate response that arrive within
+    LISTEN seconds, or until FILE exists (the caller creates it once the
+    kernel shows the exchange is over: then no further copy can come)."""
     host, port, path, listen = args[0], int(args[1]), args[2], float(args[3])
     rst = "--rst" in args
+    until = args[args.index("--until") + 1] if "--until" in args else None
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
     mid = random.randrange(65536)
     tok = os.urandom(4)
@@ -310,11 +315,14 @@ def cmd_separate(args):
     out = {"empty_ack": False, "copies": 0, "mids": [], "codes": []}
     end = time.time() + listen
     while time.time() < end:
-        s.settimeout(max(0.01, end - time.time()))
+        s.settimeout(max(0.01, min(0.05 if until else listen,
+                                   end - time.time())))
         try:
             d, addr = s.recvfrom(65535)
         except socket.timeout:
-            break
+            if until and os.path.exists(until):
+                break
+            continue
         m = parse(d)
         if m["type"] == "ACK" and m["code"] == "0.00" and m["mid"] == mid:
             out["empty_ack"] = True

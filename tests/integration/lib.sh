@@ -47,6 +47,37 @@ wait_until() {
 
 # stat_at_least NAME N: the namespace counter NAME has reached N
 stat_at_least() { [ "$(stat "$1")" -ge "$2" ] 2>/dev/null; }
+# stat_is NAME N: the namespace counter (or gauge) NAME is N now
+stat_is() { [ "$(stat "$1")" = "$2" ]; }
+# has FILE ERE: FILE has a line matching ERE (for wait_until on output)
+has() { grep -qE -- "$2" "$1" 2>/dev/null; }
+
+# Protocol times (RFC 7252 section 4.8.2) in ms from an endpoint's
+# parameters as nltool's endpoint_get prints them (the JSON .params):
+# what the kernel computes in params.c, for deadlines derived from the
+# parameters in force.  params_ms JSON WHAT, WHAT one of
+# max_transmit_span, max_transmit_wait, exchange_lifetime, non_lifetime.
+params_ms() {
+	jq -r --arg w "$2" '
+		(.ack_timeout_ms * (pow(2; .max_retransmit) - 1) * .ack_random_factor / 1000 | floor) as $span |
+		{max_transmit_span: $span,
+		 max_transmit_wait: (.ack_timeout_ms * (pow(2; .max_retransmit + 1) - 1) * .ack_random_factor / 1000 | floor),
+		 exchange_lifetime: ($span + 2 * .max_latency_ms + .ack_timeout_ms),
+		 non_lifetime: ($span + .max_latency_ms)}[$w]' <<<"$1"
+}
+# ep_params [ADDR]: the parameters in force on endpoint ADDR (default
+# 0.0.0.0:PORT), as JSON
+ep_params() {
+	python3 "$TOP/tests/integration/nltool.py" dump endpoint_get |
+		jq -s -c --arg a "${1:-0.0.0.0:$PORT}" 'map(select(.addr == $a))[0].params'
+}
+# proto_secs WHAT [JQ [ADDR]]: params_ms WHAT in whole seconds, rounded up,
+# from the parameters in force (JQ, if given, changes them first)
+proto_secs() {
+	echo $(( ($(params_ms "$(ep_params "${3:-}" | jq -c "${2:-.}")" "$1") + 999) / 1000 ))
+}
+# margin in seconds on top of a protocol time, for a slow emulated kernel
+MARGIN=${MARGIN:-30}
 
 stat() { awk -v k="$1" '$1 == k { print $2 }' /proc/net/coap_stats; }
 

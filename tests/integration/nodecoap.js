@@ -3,13 +3,14 @@
 //   node nodecoap.js METHOD coap://HOST[:PORT]/path[?query] [PAYLOAD]
 // Prints one JSON line {code, payload, format} and exits 0, or
 // {error} and exits 1 (timeout after 10 s).
-//   node nodecoap.js observe URL SECONDS
+//   node nodecoap.js observe URL SECONDS [COUNT]
 // Observes (GET with Observe 0) and prints {code, payload, observe} for the
-// response and each notification, then cancels by closing and exits 0.
+// response and each notification, then cancels by closing and exits 0:
+// after SECONDS, or as soon as COUNT notifications have come.
 'use strict';
 const coap = require('coap');
 
-const [method, url, payload] = process.argv.slice(2);
+const [method, url, payload, count] = process.argv.slice(2);
 if (!method || !url) {
   console.error('usage: nodecoap.js METHOD URL [PAYLOAD]');
   process.exit(2);
@@ -28,10 +29,16 @@ if (method === 'observe') {
       payload: m.toString(),
       observe: res.headers.Observe === undefined ? null : res.headers.Observe,
     }));
+    const done = () => { res.close(); process.exit(0); };
     line(res.payload);
-    res.on('data', line);
-    setTimeout(() => { res.close(); process.exit(0); },
-      Number(payload) * 1000);
+    // the stream's first data event is the response's own payload
+    let events = 0;
+    res.on('data', (m) => {
+      line(m);
+      events += 1;
+      if (count !== undefined && events > Number(count)) done();
+    });
+    setTimeout(done, Number(payload) * 1000);
   });
   obs.on('error', (err) => {
     console.log(JSON.stringify({ error: String(err) }));

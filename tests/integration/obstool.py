@@ -4,7 +4,7 @@
   obstool.py HOST PORT PATH [--type con|non] [--token HEX] [--accept N]
              [--block2 SZX] [--seconds S] [--count N] [--no-ack]
              [--rst-after K] [--cancel-after K] [--ready FILE] [--sport N]
-             [--fetch-rest] [--keep]
+             [--fetch-rest] [--keep] [--until FILE]
   obstool.py many HOST PORT PATH N [--seconds S] [--ready FILE]
              [--expect K]
 
@@ -14,7 +14,8 @@ parsed message, its Observe value ("observe", null without) and the
 seconds since registration ("t").  CON notifications are acknowledged
 unless --no-ack.  After the K-th notification --rst-after answers it with
 RST instead, --cancel-after sends GET Observe 1 with the same token.  It
-stops after --count notifications or --seconds, and prints
+stops after --count notifications or --seconds, or once FILE exists
+(--until; what has already arrived is read first), and prints
 {"ev": "end", "notifications": n}.  Unless --keep, it then deregisters
 (GET Observe 1), as a well-behaved client leaves.  --fetch-rest fetches the remaining
 Block2 blocks of every notification and reports the whole body as
@@ -111,7 +112,7 @@ def observe(args):
     mtype, token, extra = 0, os.urandom(4), []
     seconds, count, no_ack, sport = 10.0, 1 << 30, False, 0
     rst_after = cancel_after = None
-    ready, rest, keep = None, False, False
+    ready, rest, keep, until = None, False, False, None
     it = iter(args[3:])
     for a in it:
         if a == "--type":
@@ -140,6 +141,8 @@ def observe(args):
             rest = True
         elif a == "--keep":
             keep = True
+        elif a == "--until":
+            until = next(it)
         else:
             sys.exit("obstool: unknown argument %s" % a)
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
@@ -153,8 +156,13 @@ def observe(args):
     got_response, n, cancel_mid = False, 0, None
     while n < count:
         left = start + seconds - time.monotonic()
-        if left <= 0 or not select.select([s], [], [], left)[0]:
+        if left <= 0:
             break
+        if not select.select([s], [], [], min(left, 0.05) if until
+                             else left)[0]:
+            if until and os.path.exists(until):
+                break
+            continue
         data, addr = s.recvfrom(65535)
         m = parse(data)
         m["observe"] = opt_uint(m, OBSERVE)
