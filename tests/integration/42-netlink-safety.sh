@@ -147,5 +147,27 @@ wait $rp
 r=$(tail -n 1 $tmp/many.out)
 expect "  and the daemon saw no error" "$r" '.errno == 0'
 
+# --- Block1 buffers under pressure from stale first blocks ---
+# 64 first blocks (NUM 0, M=1) from 64 ports fill block1_max_buffers and
+# are never continued; a legitimate upload must still complete once they
+# are older than block1_protect_ms, instead of waiting out their lifetime.
+P=/sys/module/coap/parameters
+daemon $tmp/db --hold 120 path=/up methods=8
+dbp=$!
+max=$(cat $P/block1_max_buffers)
+[ -w $P/block1_protect_ms ] && echo 300 > $P/block1_protect_ms
+for i in $(seq "$max"); do
+	get --code 0.03 --path up --opt 27=08 --payload 0123456789abcdef --sport $((42000 + i)) >/dev/null
+done
+check "$max stale first blocks hold every Block1 buffer" test "$(stat block1_buffers)" = "$max"
+full0=$(stat block1_buffers_full)
+upload() { $COAPTOOL blockput 127.0.0.1 $PORT up 2 600 --sport 43000 > $tmp/up.out && jq -e '.codes[-1] == "2.05"' $tmp/up.out >/dev/null; }
+check "a legitimate 600-byte upload then completes (within 10 s)" wait_until -t 10 upload
+r=$(grep '"request"' $tmp/db | tail -n 1)
+expect "  the daemon got the whole body" "${r:-null}" '.request.payload | length == 600' 
+check "  block1_buffers_full counted the pressure" test "$(stat block1_buffers_full)" -gt "$full0"
+check "  still at most $max buffers" test "$(stat block1_buffers)" -le "$max"
+kill $dbp 2>/dev/null; wait $dbp 2>/dev/null
+
 rm -rf "$tmp"
 finish
