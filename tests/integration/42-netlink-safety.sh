@@ -169,5 +169,47 @@ check "  block1_buffers_full counted the pressure" test "$(stat block1_buffers_f
 check "  still at most $max buffers" test "$(stat block1_buffers)" -le "$max"
 kill $dbp 2>/dev/null; wait $dbp 2>/dev/null
 
+# --- a socket that takes over a released port id is a new daemon ---
+# Socket A (an explicit port id) registers /reuse and publishes, then
+# closes; socket B binds the same port id at once and must not act as A:
+# publishing to or deleting /reuse fails, and what B registers itself
+# stays when A's release has run.
+cat > $tmp/reuse.py <<'PY'
+import json, os, socket, sys
+sys.path.insert(0, sys.argv[1] + "/tests/integration")
+import nltool
+pid = 0x7e000000 + os.getpid()
+class Fixed(nltool.Genl):
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, nltool.NETLINK_GENERIC)
+        for _ in range(1000):
+            try:
+                self.s.bind((pid, 0))
+                break
+            except OSError:
+                pass
+        self.s.setsockopt(nltool.SOL_NETLINK, nltool.NETLINK_EXT_ACK, 1)
+        self.buf = bytearray(1 << 20)
+        self.seq, self.backlog = 1, []
+        self.fam = self.resolve("coap")
+out = {}
+a = Fixed()
+out["a_add"] = a.call("resource_add", [("path", "/reuse"), ("methods", "2")])[0]
+out["a_pub"] = a.call("publish", [("path", "/reuse"), ("payload", b"A")])[0]
+a.s.close()
+b = Fixed()
+out["same_portid"] = b.portid() == pid
+out["b_pub"] = b.call("publish", [("path", "/reuse"), ("payload", b"B")])[0]
+out["b_del"] = b.call("resource_del", [("path", "/reuse")])[0]
+out["b_add"] = b.call("resource_add", [("path", "/reuse2"), ("methods", "2")])[0]
+out["b_dump"] = [r["path"] for r in nltool.Genl().dump("resource_get")[2]
+                 if r.get("owner") == pid]
+print(json.dumps(out))
+PY
+r=$(python3 $tmp/reuse.py "$TOP")
+expect "a socket reusing a released port id cannot publish to or delete the old daemon's resource" "$r" \
+	'.a_add == 0 and .a_pub == 0 and .same_portid and .b_pub != 0 and .b_del != 0'
+expect "  and keeps what it registers itself" "$r" '.b_add == 0 and .b_dump == ["/reuse2"]'
+
 rm -rf "$tmp"
 finish
