@@ -12,10 +12,18 @@
  * is answered 2.31 again without being appended; block 0 always starts
  * the body afresh.
  *
- * Bounds: block1_max_buffers buffers per namespace (beyond: 5.03 with
- * Max-Age, block1_buffers_full), block1_max_body bytes per body (beyond,
+ * Bounds: block1_max_buffers buffers per namespace, block1_max_body
+ * bytes per body (beyond,
  * or a Size1 announcing more: 4.13 with Size1, block1_too_large), and a
  * buffer idle for block_timeout_ms is freed (block1_timeout).
+ *
+ * At block1_max_buffers, a new body evicts the least recently active
+ * buffer if that one has seen no block for block1_protect_ms: a first
+ * block costs an attacker one spoofable datagram, so buffers nobody
+ * continues must not lock out everyone for a whole lifetime, while a
+ * transfer in progress (a block every round trip) keeps its buffer.
+ * Only when every buffer is younger than that is the client refused
+ * (5.03 with Max-Age).  block1_buffers_full counts both cases.
  *
  * Locking: kcoap_net.block_lock; everything here runs in softirq.
  */
@@ -27,16 +35,21 @@
 
 static unsigned int block1_max_buffers = 64;
 module_param(block1_max_buffers, uint, 0644);
-MODULE_PARM_DESC(block1_max_buffers, "Block1 reassembly buffers per network namespace; beyond, clients get 5.03 (default 64)");
+MODULE_PARM_DESC(block1_max_buffers, "Block1 reassembly buffers per network namespace; beyond, a new body evicts one idle for block1_protect_ms, or clients get 5.03 (default 64)");
 
 static unsigned int block1_max_body = 16384;
 module_param(block1_max_body, uint, 0644);
 MODULE_PARM_DESC(block1_max_body, "Largest request body reassembled from Block1 blocks, in bytes, at most 65000; beyond, clients get 4.13 (default 16384)");
 
+static unsigned int block1_protect_ms = 2000;
+module_param(block1_protect_ms, uint, 0644);
+MODULE_PARM_DESC(block1_protect_ms, "At block1_max_buffers, a buffer idle this long may be evicted for a new body (default 2000)");
+
 struct kcoap_b1buf {
 	struct hlist_node hnode;	/* kcoap_net.b1_hash */
 	struct list_head lru;		/* kcoap_net.b1_lru, by last activity */
 	struct kcoap_bkey key;
+	unsigned long active;		/* jiffies of the last block taken */
 	unsigned long expires;
 	u32 len;			/* body bytes so far */
 	u32 cap;			/* allocated */
@@ -143,6 +156,13 @@ static struct kcoap_b1buf *kcoap_b1_new(struct kcoap_endpoint *ep,
 
 	if (kn->nb1 >= READ_ONCE(block1_max_buffers)) {
 		kcoap_ep_stat_inc(ep, BLOCK1_BUFFERS_FULL);
+		b = list_first_entry_or_null(&kn->b1_lru, struct kcoap_b1buf,
+					     lru);
+		if (b && time_after_eq(jiffies, b->active +
+				       msecs_to_jiffies(READ_ONCE(block1_protect_ms))))
+			kcoap_b1_free(kn, b);
+	}
+	if (kn->nb1 >= READ_ONCE(block1_max_buffers)) {
 		reply->code = COAP_CODE(5, 3);
 		kcoap_reply_add_uint(reply, COAP_OPT_MAX_AGE,
 				     COAP_BUSY_MAX_AGE);
@@ -154,6 +174,7 @@ static struct kcoap_b1buf *kcoap_b1_new(struct kcoap_endpoint *ep,
 		return NULL;
 	}
 	b->key = *key;
+	b->active = jiffies;
 	hash_add(kn->b1_hash, &b->hnode, kcoap_bkey_hash(key));
 	list_add_tail(&b->lru, &kn->b1_lru);
 	kn->nb1++;
@@ -247,6 +268,7 @@ enum kcoap_b1_result kcoap_block1_rx(struct kcoap_endpoint *ep,
 		return KCOAP_B1_FORWARD;
 	}
 cont:
+	b->active = jiffies;
 	b->expires = jiffies + kcoap_block_lifetime(ep);
 	list_move_tail(&b->lru, &kn->b1_lru);
 	kcoap_block_timer_arm(kn, b->expires);

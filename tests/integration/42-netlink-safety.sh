@@ -147,5 +147,69 @@ wait $rp
 r=$(tail -n 1 $tmp/many.out)
 expect "  and the daemon saw no error" "$r" '.errno == 0'
 
+# --- Block1 buffers under pressure from stale first blocks ---
+# 64 first blocks (NUM 0, M=1) from 64 ports fill block1_max_buffers and
+# are never continued; a legitimate upload must still complete once they
+# are older than block1_protect_ms, instead of waiting out their lifetime.
+P=/sys/module/coap/parameters
+daemon $tmp/db --hold 120 path=/up methods=8
+dbp=$!
+max=$(cat $P/block1_max_buffers)
+[ -w $P/block1_protect_ms ] && echo 300 > $P/block1_protect_ms
+for i in $(seq "$max"); do
+	get --code 0.03 --path up --opt 27=08 --payload 0123456789abcdef --sport $((42000 + i)) >/dev/null
+done
+check "$max stale first blocks hold every Block1 buffer" test "$(stat block1_buffers)" = "$max"
+full0=$(stat block1_buffers_full)
+upload() { $COAPTOOL blockput 127.0.0.1 $PORT up 2 600 --sport 43000 > $tmp/up.out && jq -e '.codes[-1] == "2.05"' $tmp/up.out >/dev/null; }
+check "a legitimate 600-byte upload then completes (within 10 s)" wait_until -t 10 upload
+r=$(grep '"request"' $tmp/db | tail -n 1)
+expect "  the daemon got the whole body" "${r:-null}" '.request.payload | length == 600' 
+check "  block1_buffers_full counted the pressure" test "$(stat block1_buffers_full)" -gt "$full0"
+check "  still at most $max buffers" test "$(stat block1_buffers)" -le "$max"
+kill $dbp 2>/dev/null; wait $dbp 2>/dev/null
+
+# --- a socket that takes over a released port id is a new daemon ---
+# Socket A (an explicit port id) registers /reuse and publishes, then
+# closes; socket B binds the same port id at once and must not act as A:
+# publishing to or deleting /reuse fails, and what B registers itself
+# stays when A's release has run.
+cat > $tmp/reuse.py <<'PY'
+import json, os, socket, sys
+sys.path.insert(0, sys.argv[1] + "/tests/integration")
+import nltool
+pid = 0x7e000000 + os.getpid()
+class Fixed(nltool.Genl):
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, nltool.NETLINK_GENERIC)
+        for _ in range(1000):
+            try:
+                self.s.bind((pid, 0))
+                break
+            except OSError:
+                pass
+        self.s.setsockopt(nltool.SOL_NETLINK, nltool.NETLINK_EXT_ACK, 1)
+        self.buf = bytearray(1 << 20)
+        self.seq, self.backlog = 1, []
+        self.fam = self.resolve("coap")
+out = {}
+a = Fixed()
+out["a_add"] = a.call("resource_add", [("path", "/reuse"), ("methods", "2")])[0]
+out["a_pub"] = a.call("publish", [("path", "/reuse"), ("payload", b"A")])[0]
+a.s.close()
+b = Fixed()
+out["same_portid"] = b.portid() == pid
+out["b_pub"] = b.call("publish", [("path", "/reuse"), ("payload", b"B")])[0]
+out["b_del"] = b.call("resource_del", [("path", "/reuse")])[0]
+out["b_add"] = b.call("resource_add", [("path", "/reuse2"), ("methods", "2")])[0]
+out["b_dump"] = [r["path"] for r in nltool.Genl().dump("resource_get")[2]
+                 if r.get("owner") == pid]
+print(json.dumps(out))
+PY
+r=$(python3 $tmp/reuse.py "$TOP")
+expect "a socket reusing a released port id cannot publish to or delete the old daemon's resource" "$r" \
+	'.a_add == 0 and .a_pub == 0 and .same_portid and .b_pub != 0 and .b_del != 0'
+expect "  and keeps what it registers itself" "$r" '.b_add == 0 and .b_dump == ["/reuse2"]'
+
 rm -rf "$tmp"
 finish

@@ -257,8 +257,10 @@
  * non-final block that is not exactly 2^(SZX+4) bytes gets 4.00.  A body
  * beyond block1_max_body bytes, or a Size1 announcing one, gets 4.13 with
  * Size1 = block1_max_body (block1_too_large).  At most block1_max_buffers
- * bodies are collected per namespace; beyond, 5.03 with Max-Age
- * COAP_BUSY_MAX_AGE (block1_buffers_full).  A body with no block for
+ * bodies are collected per namespace; beyond (block1_buffers_full), a new
+ * body evicts the least recently active one if it has had no block for
+ * block1_protect_ms (default 2000), else it gets 5.03 with Max-Age
+ * COAP_BUSY_MAX_AGE.  A body with no block for
  * block_timeout_ms is dropped (block1_timeout).  All of these are module
  * parameters, writable at run time.  Buffers and cached answers go when
  * their endpoint closes and when the namespace goes.  Timeouts, expiry
