@@ -3,6 +3,31 @@
 # scan of its console for kernel reports with the runners' exit statuses.
 # shellcheck shell=bash
 
+# parse_options ARGS...: the options of both runners (see their --help);
+# sets load, module, modargs, unload, mem, timeout, keep, verbose, and cpus
+# for a runner that has it; CMD and its arguments go to cmd_args.
+parse_options() {
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--no-module) load=0 ;;
+		--module) module=$(realpath "$2"); shift ;;
+		--modargs) modargs=$2; shift ;;
+		--keep-loaded) unload=0 ;;
+		--mem) mem=$2; shift ;;
+		--cpus) [ -n "${cpus:-}" ] || { usage >&2; exit 2; }; cpus=$2; shift ;;
+		--timeout) timeout=$2; shift ;;
+		--keep) keep=1 ;;
+		-v|--verbose) verbose=1 ;;
+		-h|--help) usage; exit 0 ;;
+		--) shift; break ;;
+		*) usage >&2; exit 2 ;;
+		esac
+		shift
+	done
+	[ $# -gt 0 ] || { usage >&2; exit 2; }
+	cmd_args=("$@")
+}
+
 # write_init FILE: the guest's init.  Uses the caller's prog, top, run, load,
 # module, modargs, unload and cmd; the caller's init_setup holds extra shell
 # lines run after the standard mounts (may be empty) and init_stop the line
