@@ -2,6 +2,7 @@
 # The skeleton server: discovery with a real client over IPv4 and IPv6,
 # ping, response codes, piggybacked vs NON responses, rejection rules of
 # RFC 7252 sections 4.2, 4.3 and 5.4.1.  Runs inside UML with coap.ko loaded.
+# smp-run: yes
 . "$(dirname "$0")/lib.sh"
 
 # --- a real client: libcoap ---
