@@ -6,6 +6,7 @@
 # SMP kernel under QEMU, where the close race can really happen.
 #   92-sock-safety.sh [PART...]   parts: errqueue close sndbuf egress
 #                                 autoload (default: all, in that order)
+# smp-run: yes
 . "$(dirname "$0")/lib.sh"
 I=$TOP/tests/integration
 
