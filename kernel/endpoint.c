@@ -64,11 +64,12 @@ static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
 
 static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 {
-	struct kcoap_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	/* made for the netlink caller: charged to its memory cgroup */
+	struct kcoap_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL_ACCOUNT);
 
 	if (!ep)
 		return NULL;
-	ep->stats = alloc_percpu(struct kcoap_stats);
+	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
 	if (!ep->stats) {
 		kfree(ep);
 		return NULL;
@@ -87,7 +88,7 @@ int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
 			     struct socket *sock,
 			     void (*free)(struct kcoap_endpoint *ep))
 {
-	ep->stats = alloc_percpu(struct kcoap_stats);
+	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
 	if (!ep->stats)
 		return -ENOMEM;
 	ep->kn = kn;
