@@ -74,7 +74,7 @@ fi
 #    process there exits, the namespace (and the endpoint) go
 if step 5; then
 ip netns add ka && ip netns set ka 200 && ip -n ka link set lo up
-sleep 600 | ip netns exec ka $NL adopt 127.0.0.1 5683 --hold > /tmp/ka.out &
+ip netns exec ka $NL adopt 127.0.0.1 5683 --hold > /tmp/ka.out &
 wait_until grep -q errno /tmp/ka.out
 expect "a socket adopted inside a namespace" "$(cat /tmp/ka.out)" '.errno == 0'
 check "  answers there" sh -c "ip netns exec ka $COAPTOOL raw 127.0.0.1 5683 40000001 | jq -e '.type == \"RST\"' >/dev/null"

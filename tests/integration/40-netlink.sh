@@ -65,7 +65,7 @@ check_err "endpoint_add with a bad family: EINVAL" 22 "sockaddr" \
 check_err "endpoint_del without address: EINVAL" 22 "COAP_A_ADDR" "$(call endpoint_del)"
 # an adopted socket is an endpoint while a descriptor of it is open
 adopted() { $NL dump endpoint_get | jq -e -s "map(select(.adopted) | .addr) == $1" >/dev/null; }
-sleep 600 | $NL adopt 127.0.0.1 5692 --hold > "$tmp/adopt.out" &
+$NL adopt 127.0.0.1 5692 --hold > "$tmp/adopt.out" &
 wait_until grep -q errno "$tmp/adopt.out"
 expect "adopt a bound UDP socket by fd" "$(cat "$tmp/adopt.out")" '.errno == 0'
 check "  the adopted socket answers CoAP while its owner holds it" \
@@ -75,7 +75,7 @@ check "  endpoint_del gives it up" sh -c "$NL call endpoint_del addr=addr:127.0.
 check "  given back: a plain UDP socket, no CoAP answer" \
 	sh -c "! $COAPTOOL raw 127.0.0.1 5692 40000001 0.5 >/dev/null"
 pkill -f "nltool.py adopt 127.0.0.1 5692"
-sleep 600 | $NL adopt 127.0.0.1 5693 --hold > "$tmp/adopt.out" &
+$NL adopt 127.0.0.1 5693 --hold > "$tmp/adopt.out" &
 wait_until grep -q errno "$tmp/adopt.out"
 check "adopted again, on 5693" adopted '["127.0.0.1:5693"]'
 pkill -f "nltool.py adopt 127.0.0.1 5693"

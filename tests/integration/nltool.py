@@ -10,8 +10,7 @@ and see the errno and extended-ack message the kernel returns.
   nltool.py daemon SPEC...              register resources and answer requests
   nltool.py adopt ADDR PORT [--hold]    bind a UDP socket, hand it over by fd;
                                         --hold keeps the descriptor (and so
-                                        the endpoint) until stdin closes or
-                                        SIGTERM
+                                        the endpoint) until SIGTERM
   nltool.py script                      a daemon driven by stdin lines:
                                         CMD ATTR=VALUE... (resource_add,
                                         publish, resource_del, ...); prints
@@ -460,8 +459,7 @@ def main():
         err, msg, _ = g.call("endpoint_add", [("fd", str(s.fileno()))])
         print(json.dumps({"errno": err, "msg": msg}), flush=True)
         if "--hold" in args[2:]:
-            while os.read(0, 4096):
-                pass
+            signal.pause()      # SIGTERM ends it (see main)
         s.close()   # the last descriptor: the endpoint ends with it
         return 0
     print(__doc__, file=sys.stderr)
