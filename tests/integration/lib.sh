@@ -90,6 +90,20 @@ stats_balanced() {
 		/proc/net/coap_stats
 }
 
+# nl_readable: the command that runs nltool.py as another user: a world-
+# readable copy of it and of the uapi header it reads (the checkout may sit
+# in a 0700 directory, as a clone in a mktemp directory does)
+nl_readable() {
+	local ro
+	ro=$(mktemp -d)
+	chmod 755 "$ro"
+	mkdir -p "$ro/tests/integration" "$ro/include/uapi/linux"
+	cp "$TOP/tests/integration/nltool.py" "$ro/tests/integration/"
+	cp "$TOP/include/uapi/linux/coap.h" "$ro/include/uapi/linux/"
+	chmod -R a+rX "$ro"
+	echo "env KCOAP_TOP=$ro python3 $ro/tests/integration/nltool.py"
+}
+
 finish() {
 	echo "# $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" = 0 ]
