@@ -260,22 +260,13 @@ check "  req_duplicate counted the other two" test "$(stat req_duplicate)" = $((
 kill $d6; wait $d6 2>/dev/null
 
 # --- permissions ---
-# nobody may not be able to read the checkout (a clone in a 0700 mktemp
-# directory): give it a world-readable copy of the tool and the header
-ro=$(mktemp -d)
-chmod 755 "$ro"
-mkdir -p "$ro/tests/integration" "$ro/include/uapi/linux"
-cp "$TOP/tests/integration/nltool.py" "$ro/tests/integration/"
-cp "$TOP/include/uapi/linux/coap.h" "$ro/include/uapi/linux/"
-chmod -R a+rX "$ro"
-NLU="env KCOAP_TOP=$ro python3 $ro/tests/integration/nltool.py"
-unpriv() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+# nobody may not be able to read the checkout: a world-readable copy
+NLU=$(nl_readable)
 check_err "unprivileged resource_add: EPERM" 1 "" "$(unpriv $NLU call resource_add path=/u)"
 check_err "unprivileged endpoint_add: EPERM" 1 "" "$(unpriv $NLU call endpoint_add addr=addr:127.0.0.1:5699)"
 check_err "unprivileged response: EPERM" 1 "" "$(unpriv $NLU call response handle=1 code=69)"
 check "unprivileged dumps work" sh -c "setpriv --reuid=65534 --regid=65534 --clear-groups $NLU dump endpoint_get | grep -q 5683"
 r=$(unpriv $NLU call stats_get)
-rm -rf "$ro"
 expect "unprivileged stats_get works" "$r" '.errno == 0 and (.replies[0].stats.rx_datagrams > 0)'
 
 # --- stats over netlink agree with /proc ---

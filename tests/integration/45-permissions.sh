@@ -10,15 +10,8 @@
 PARAMS=/sys/module/coap/parameters
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-# nobody must be able to read the tool and the header (the checkout may
-# sit in a 0700 directory): a world-readable copy
-mkdir -p "$tmp/ro/tests/integration" "$tmp/ro/include/uapi/linux"
-cp "$TOP/tests/integration/nltool.py" "$tmp/ro/tests/integration/"
-cp "$TOP/include/uapi/linux/coap.h" "$tmp/ro/include/uapi/linux/"
-chmod -R a+rX "$tmp/ro"
-NL="env KCOAP_TOP=$tmp/ro python3 $tmp/ro/tests/integration/nltool.py"
-# as nobody, no capabilities
-unpriv() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+# nobody must be able to read the tool and the header: a world-readable copy
+NL=$(nl_readable)
 # as nobody made root of a new user and network namespace
 usern() { setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn "$@"; }
 

@@ -61,7 +61,7 @@ r=$($NL call endpoint_set addr=addr:127.0.0.9:5683 param.nstart=2)
 expect "endpoint_set of an unknown endpoint: ENOENT" "$r" '.errno == 2'
 r=$($NL call endpoint_set addr=addr:0.0.0.0:5683)
 expect "endpoint_set without params: EINVAL" "$r" '.errno == 22 and (.msg | contains("COAP_A_PARAMS"))'
-r=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all $(nl_readable) call endpoint_set addr=addr:0.0.0.0:5683 param.nstart=2)
+r=$(unpriv $(nl_readable) call endpoint_set addr=addr:0.0.0.0:5683 param.nstart=2)
 expect "unprivileged endpoint_set: EPERM" "$r" '.errno == 1'
 
 # --- piggybacked vs separate ---

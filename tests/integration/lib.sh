@@ -104,6 +104,9 @@ nl_readable() {
 	echo "env KCOAP_TOP=$ro python3 $ro/tests/integration/nltool.py"
 }
 
+# unpriv CMD...: CMD as nobody, with no capabilities at all
+unpriv() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+
 finish() {
 	echo "# $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" = 0 ]
