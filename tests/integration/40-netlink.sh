@@ -8,18 +8,6 @@ PARAMS=/sys/module/coap/parameters
 tmp=$(mktemp -d)
 
 call() { $NL call "$@"; }
-# (jq -e exits 0 on empty input: an empty reply must not pass)
-errno_is() { [ -n "$2" ] && jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
-# check_err NAME ERRNO WORD JSON: the errno, and an extack message with WORD
-check_err() {
-	local name=$1 e=$2 word=$3 r=$4
-	if errno_is "$e" "$r" && jq -e --arg w "$word" '.msg | contains($w)' >/dev/null <<<"$r"; then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "#   got: $r (wanted errno $e, message with '$word')"
-	fi
-}
 # start a daemon in the background; waits until it is registered
 daemon() {
 	local out=$1

@@ -15,16 +15,6 @@ NL=$(nl_readable)
 # as nobody made root of a new user and network namespace
 usern() { setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn "$@"; }
 
-errno_is() { [ -n "$2" ] && jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
-check_err() {
-	local name=$1 e=$2 word=$3 r=$4
-	if errno_is "$e" "$r" && jq -e --arg w "$word" '.msg | contains($w)' >/dev/null <<<"$r"; then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "#   got: $r (wanted errno $e, message with '$word')"
-	fi
-}
 ready() { grep -q '"ready"\|"errno"' "$1" 2>/dev/null; }
 
 # a resource of the initial namespace, held by a daemon

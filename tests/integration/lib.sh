@@ -107,6 +107,21 @@ nl_readable() {
 # unpriv CMD...: CMD as nobody, with no capabilities at all
 unpriv() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
 
+# errno_is ERRNO JSON: nltool's reply has this errno (jq -e exits 0 on
+# empty input: an empty reply, a crashed tool, must not pass)
+errno_is() { [ -n "$2" ] && jq -e --argjson e "$1" '.errno == $e' >/dev/null <<<"$2"; }
+
+# check_err NAME ERRNO WORD JSON: the errno, and an extack message with WORD
+check_err() {
+	local name=$1 e=$2 word=$3 r=$4
+	if errno_is "$e" "$r" && jq -e --arg w "$word" '.msg | contains($w)' >/dev/null <<<"$r"; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "#   got: $r (wanted errno $e, message with '$word')"
+	fi
+}
+
 finish() {
 	echo "# $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" = 0 ]
