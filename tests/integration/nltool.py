@@ -182,9 +182,11 @@ def decode(attrs):
 
 
 class Genl:
-    def __init__(self):
+    def __init__(self, portid=0):
+        """portid 0: the kernel picks one; else bind that one (OSError
+        if it is taken)."""
         self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-        self.s.bind((0, 0))
+        self.s.bind((portid, 0))
         self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         # errors do not echo the request (a publish may be 64 KiB)
         self.s.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
