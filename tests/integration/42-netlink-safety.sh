@@ -199,5 +199,20 @@ expect "a socket reusing a released port id cannot publish to or delete the old 
 	'.a_add == 0 and .a_pub == 0 and .same_portid and .b_pub != 0 and .b_del != 0'
 expect "  and keeps what it registers itself" "$r" '.b_add == 0 and .b_dump == ["/reuse2"]'
 
+# --- a dump resumed across a change says so ---
+# Dumps resume by position: entries removed after the first part shift the
+# rest, and some are never listed.  Such a dump must carry
+# NLM_F_DUMP_INTR so that the reader knows to ask again.
+r=$(python3 "$TOP/tests/integration/dumpcheck.py" resource 3000 200)
+expect "a resource dump with entries removed after its first part is flagged NLM_F_DUMP_INTR" "$r" \
+	'.setup_errno == 0 and .parts > 1 and (.intr or .missing == 0)'
+expect "  (it did skip some: the check means something)" "$r" '.missing > 0'
+r=$(python3 "$TOP/tests/integration/dumpcheck.py" endpoint 300 30)
+expect "an endpoint dump likewise" "$r" \
+	'.setup_errno == 0 and .parts > 1 and (.intr or .missing == 0)'
+r=$(python3 "$TOP/tests/integration/dumpcheck.py" resource 3000 0)
+expect "  a dump with no change in between is complete and not flagged" "$r" \
+	'.parts > 1 and (.intr | not) and .missing == 0'
+
 rm -rf "$tmp"
 finish

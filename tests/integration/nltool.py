@@ -278,6 +278,24 @@ class Genl:
         err, msg, replies = self.wait(seq)
         return err, msg, replies
 
+    def batch(self, cmd, attr_lists):
+        """cmd once per attribute list, many per datagram, no ACKs (an
+        error still answers); returns the number sent."""
+        buf, n = b"", 0
+        for attrs in attr_lists:
+            body = struct.pack("BBH", CMD[cmd], 1, 0) + \
+                b"".join(encode(k, v) for k, v in attrs)
+            self.seq += 1
+            buf += struct.pack("IHHII", 16 + len(body), self.fam,
+                               NLM_F_REQUEST, self.seq, 0) + body
+            n += 1
+            if len(buf) > 60000:
+                self.s.send(buf)
+                buf = b""
+        if buf:
+            self.s.send(buf)
+        return n
+
     def dump(self, cmd, attrs=()):
         return self.call(cmd, list(attrs), NLM_F_REQUEST | NLM_F_DUMP)
 

@@ -67,26 +67,10 @@ def answer(s, wait):
             return m
 
 
-def batch_add(g, paths):
-    """RESOURCE_ADD for every path, many per datagram, no ACKs."""
-    buf = b""
-    for p in paths:
-        body = nltool.encode("path", p) + nltool.encode("methods", "2")
-        g.seq += 1
-        hdr = bytes([nltool.CMD["resource_add"], 1, 0, 0])
-        m = hdr + body
-        buf += nltool.struct.pack("IHHII", 16 + len(m), g.fam,
-                                  nltool.NLM_F_REQUEST, g.seq, 0) + m
-        if len(buf) > 60000:
-            g.s.send(buf)
-            buf = b""
-    if buf:
-        g.s.send(buf)
-
-
 out = {"window": False, "b_bound": False}
 c = nltool.Genl()
-batch_add(c, ["/c/%d" % i for i in range(nres)])
+c.batch("resource_add", [[("path", "/c/%d" % i), ("methods", "2")]
+                         for i in range(nres)])
 err = c.call("publish", [("path", "/c/0"), ("payload", b"c")])[0]
 n = len(nltool.Genl().dump("resource_get")[2])
 if err or n < nres:
