@@ -135,6 +135,36 @@ wait $rp
 r=$(tail -n 1 $tmp/many.out)
 expect "  and the daemon saw no error" "$r" '.errno == 0'
 
+# --- whose handle it is comes before anything else in a response ---
+# A socket answering another daemon's request learns EPERM, whatever its
+# options; the owner's unsendable answer (EMSGSIZE) leaves the request
+# open for a good one.
+cat > $tmp/owner.py <<'PY'
+import sys, json
+sys.path.insert(0, sys.argv[1] + "/tests/integration")
+import nltool
+a, b = nltool.Genl(), nltool.Genl()
+a.call("resource_add", [("path", "/own"), ("methods", "2")])
+print(json.dumps({"ready": a.portid()}), flush=True)
+h = next(a.requests(20))["handle"]
+# 60 KB of options and 8 KB of payload: more than a datagram holds
+big = [("handle", h), ("code", 0x45), ("options", [(20, b"x" * 300)] * 200),
+       ("payload", b"y" * 8000)]
+out = {"other": b.call("response", big)[0], "owner_big": a.call("response", big)[0],
+       "owner": a.call("response", [("handle", h), ("code", 0x45), ("payload", b"ok")])[0]}
+print(json.dumps(out), flush=True)
+PY
+python3 $tmp/owner.py "$TOP" > $tmp/owner.out &
+op=$!
+wait_until -t 20 ready $tmp/owner.out
+r=$(get --path own --timeout 10 | jq -c '{code, payload}')
+wait $op
+o=$(tail -n 1 $tmp/owner.out)
+expect "a response to another daemon's handle is refused EPERM before its options are looked at" "$o" '.other == 1'
+expect "  the owner's unsendable response is EMSGSIZE and a good one then answers" "$o" \
+	'.owner_big == 90 and .owner == 0'
+expect "  the client gets that answer" "$r" '.code == "2.05" and .payload == "ok"'
+
 # --- Block1 buffers under pressure from stale first blocks ---
 # 64 first blocks (NUM 0, M=1) from 64 ports fill block1_max_buffers and
 # are never continued; a legitimate upload must still complete once they
