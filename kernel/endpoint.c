@@ -165,6 +165,7 @@ struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 	ep->sock = sock;
 	kcoap_endpoint_hook(ep);
 	list_add_tail_rcu(&ep->node, &kn->endpoints);
+	kcoap_dump_gen_bump(kn);
 	mutex_unlock(&kn->lock);
 	return ep;
 fail:
@@ -221,6 +222,7 @@ struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
 	release_sock(sk);
 	kcoap_endpoint_hook(ep);
 	list_add_tail_rcu(&ep->node, &kn->endpoints);
+	kcoap_dump_gen_bump(kn);
 	mutex_unlock(&kn->lock);
 	sockfd_put(sock);
 	return ep;
@@ -258,6 +260,7 @@ static void kcoap_endpoint_destroy(struct kcoap_endpoint *ep)
 
 	lockdep_assert_held(&kn->lock);
 	list_del_rcu(&ep->node);
+	kcoap_dump_gen_bump(kn);
 	/* before any purge: each table checks it under its lock at insert */
 	WRITE_ONCE(ep->dead, true);
 	kcoap_requests_purge(kn, NULL, NULL, ep);

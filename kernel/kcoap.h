@@ -44,6 +44,12 @@ struct kcoap_net {
 	struct list_head res_list;	/* registration order, RCU */
 	unsigned int nresources;
 	struct list_head daemons;
+	/*
+	 * Changes with every endpoint and resource added or removed (under
+	 * lock; never 0): a dump resumed by index across a change sets
+	 * NLM_F_DUMP_INTR (genl_dump_check_consistent).
+	 */
+	unsigned int dump_gen;
 	/* pending_lock: softirq and process (_bh) context; request.c */
 	spinlock_t pending_lock;
 	DECLARE_HASHTABLE(pend_handle, 8);	/* waiting for a daemon */
@@ -70,6 +76,13 @@ struct kcoap_net {
 	siphash_key_t block_key;		/* URI keys, generated ETags */
 	struct kcoap_stats __percpu *stats;
 };
+
+/* lock held: endpoints or resources were added or removed. */
+static inline void kcoap_dump_gen_bump(struct kcoap_net *kn)
+{
+	lockdep_assert_held(&kn->lock);
+	WRITE_ONCE(kn->dump_gen, kn->dump_gen + 1 ?: 1);
+}
 
 /* Where a datagram came from and which local address it reached. */
 struct kcoap_peer {

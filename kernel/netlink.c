@@ -146,6 +146,12 @@ static struct kcoap_net *kcoap_nl_kn(struct genl_info *info)
 	return kcoap_pernet(genl_info_net(info));
 }
 
+/* The sending socket: with the port id, a daemon's name (resource.h). */
+static const struct sock *kcoap_nl_sk(const struct sk_buff *skb)
+{
+	return NETLINK_CB(skb).sk;
+}
+
 /* A sockaddr_in or sockaddr_in6 from attr into ss. */
 static int kcoap_nl_addr(struct nlattr *attr, struct sockaddr_storage *ss,
 			 struct netlink_ext_ack *extack)
@@ -353,6 +359,8 @@ static int kcoap_nl_endpoint_dump(struct sk_buff *skb,
 	long idx = 0;
 	void *hdr;
 
+	/* resumed by index: a change since the last part is flagged */
+	cb->seq = READ_ONCE(kn->dump_gen);
 	rcu_read_lock();
 	list_for_each_entry_rcu(ep, &kn->endpoints, node) {
 		if (idx++ < cb->args[0])
@@ -362,6 +370,7 @@ static int kcoap_nl_endpoint_dump(struct sk_buff *skb,
 				  NLM_F_MULTI, COAP_CMD_ENDPOINT_GET);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (kcoap_nl_put_addr(skb, COAP_A_ADDR, &ep->bound) ||
 		    (ep->adopted && nla_put_flag(skb, COAP_A_ADOPTED)) ||
 		    kcoap_nl_put_params(skb, &ep->params) ||
@@ -453,7 +462,8 @@ static int kcoap_nl_resource_add(struct sk_buff *skb, struct genl_info *info)
 	if (a[COAP_A_NOTIFY_CON])
 		spec.notify_con = nla_get_u32(a[COAP_A_NOTIFY_CON]);
 
-	err = kcoap_resource_add(kcoap_nl_kn(info), info->snd_portid, &spec);
+	err = kcoap_resource_add(kcoap_nl_kn(info), info->snd_portid,
+				 kcoap_nl_sk(skb), &spec);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_PATH],
 				    "path already registered");
@@ -483,7 +493,8 @@ static int kcoap_nl_resource_del(struct sk_buff *skb, struct genl_info *info)
 	err = kcoap_nl_path(info, &path);
 	if (err)
 		return err;
-	err = kcoap_resource_del(kcoap_nl_kn(info), info->snd_portid, path);
+	err = kcoap_resource_del(kcoap_nl_kn(info), info->snd_portid,
+				 kcoap_nl_sk(skb), path);
 	kcoap_nl_owner_err(info, err);
 	return err;
 }
@@ -525,6 +536,8 @@ static int kcoap_nl_resource_dump(struct sk_buff *skb,
 	long idx = 0;
 	void *hdr;
 
+	/* resumed by index: a change since the last part is flagged */
+	cb->seq = READ_ONCE(kn->dump_gen);
 	rcu_read_lock();
 	list_for_each_entry_rcu(r, &kn->res_list, node) {
 		if (idx++ < cb->args[0])
@@ -534,6 +547,7 @@ static int kcoap_nl_resource_dump(struct sk_buff *skb,
 				  NLM_F_MULTI, COAP_CMD_RESOURCE_GET);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (kcoap_nl_put_resource(skb, kn, r)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -581,7 +595,7 @@ static int kcoap_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* publish takes repr in every case */
 	err = kcoap_resource_publish(kcoap_nl_kn(info), info->snd_portid,
-				     path, repr);
+				     kcoap_nl_sk(skb), path, repr);
 	kcoap_nl_owner_err(info, err);
 	return err;
 }
@@ -672,7 +686,7 @@ static int kcoap_nl_response(struct sk_buff *skb, struct genl_info *info)
 	err = kcoap_nl_response_opts(info, &resp, scratch);
 	if (!err) {
 		err = kcoap_request_respond(kcoap_nl_kn(info),
-					    info->snd_portid,
+					    info->snd_portid, kcoap_nl_sk(skb),
 					    nla_get_u64(a[COAP_A_HANDLE]),
 					    &resp);
 		if (err == -EPERM)
@@ -926,6 +940,9 @@ void kcoap_nl_observers_event(struct kcoap_net *kn,
 	struct sk_buff *skb;
 	void *hdr;
 
+	/* its port id may be another socket's by now */
+	if (kcoap_daemon_closing(res->owner))
+		return;
 	skb = genlmsg_new(nla_total_size(res->path_len + 1) +
 			  nla_total_size(sizeof(u32)), GFP_ATOMIC);
 	if (!skb)

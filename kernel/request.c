@@ -679,7 +679,7 @@ static int kcoap_pending_open(struct kcoap_pending *p,
 	struct kcoap_daemon *d = p->owner;
 	struct kcoap_net *kn = p->kn;
 
-	if (d->dead || READ_ONCE(p->ep->dead) ||
+	if (d->dead || kcoap_daemon_closing(d) || READ_ONCE(p->ep->dead) ||
 	    (p->res && READ_ONCE(p->res->dead)))
 		return -ECONNREFUSED;
 	if (d->npending >= READ_ONCE(max_pending))
@@ -858,32 +858,52 @@ int kcoap_request_respond_app(struct kcoap_endpoint *ep,
 	return 0;
 }
 
-int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
+/* pending_lock held: the exchange with this handle, if the caller owns it. */
+static struct kcoap_pending *kcoap_pending_owned(struct kcoap_net *kn,
+						 u32 portid,
+						 const struct sock *nlsk,
+						 u64 handle, int *err)
+{
+	struct kcoap_pending *p;
+
+	lockdep_assert_held(&kn->pending_lock);
+	hash_for_each_possible(kn->pend_handle, p, hnode, handle) {
+		if (p->handle != handle)
+			continue;
+		if (p->owner->portid != portid || p->owner->nlsk != nlsk) {
+			*err = -EPERM;
+			return NULL;
+		}
+		return p;
+	}
+	*err = -ENOENT;
+	return NULL;
+}
+
+int kcoap_request_respond(struct kcoap_net *kn, u32 portid,
+			  const struct sock *nlsk, u64 handle,
 			  struct kcoap_response *resp)
 {
 	struct kcoap_pending *p;
 	struct kcoap_bw_out bo;
 	int err;
 
+	/* whose it is first: a stranger's options are never sorted */
+	spin_lock_bh(&kn->pending_lock);
+	p = kcoap_pending_owned(kn, portid, nlsk, handle, &err);
+	spin_unlock_bh(&kn->pending_lock);
+	if (!p)
+		return err;
+	/* a refused answer leaves the request open for a better one */
 	err = kcoap_response_check(resp);
 	if (err)
 		return err;
-	err = -ENOENT;
-
 	spin_lock_bh(&kn->pending_lock);
-	hash_for_each_possible(kn->pend_handle, p, hnode, handle) {
-		if (p->handle != handle)
-			continue;
-		if (p->owner->portid != portid) {
-			err = -EPERM;
-			break;
-		}
+	p = kcoap_pending_owned(kn, portid, nlsk, handle, &err);
+	if (p)
 		kcoap_pending_unhash(p);
-		err = 0;
-		break;
-	}
 	spin_unlock_bh(&kn->pending_lock);
-	if (err)
+	if (!p)
 		return err;
 
 	kcoap_stat_inc(kn, REQ_ANSWERED);

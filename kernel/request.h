@@ -67,8 +67,13 @@ int kcoap_request_respond_app(struct kcoap_endpoint *ep,
 			      struct kcoap_daemon *app,
 			      const struct kcoap_peer *peer, const u8 *token,
 			      u8 tkl, struct kcoap_response *resp);
-/* Process context. */
-int kcoap_request_respond(struct kcoap_net *kn, u32 portid, u64 handle,
+/*
+ * Process context: a daemon's answer.  -ENOENT for no such handle, -EPERM
+ * when the handle is another daemon's (checked before anything else),
+ * -EMSGSIZE when resp cannot be sent (the request stays open).
+ */
+int kcoap_request_respond(struct kcoap_net *kn, u32 portid,
+			  const struct sock *nlsk, u64 handle,
 			  struct kcoap_response *resp);
 /*
  * Process context, kcoap_net.lock held: finish every pending request of

@@ -58,6 +58,7 @@ int kcoap_resources_init(struct kcoap_net *kn)
 {
 	INIT_LIST_HEAD(&kn->res_list);
 	INIT_LIST_HEAD(&kn->daemons);
+	kn->dump_gen = 1;
 	return rhashtable_init(&kn->resources, &kcoap_res_params);
 }
 
@@ -104,14 +105,16 @@ bool kcoap_path_valid(const char *path)
 	return !*p;
 }
 
+/* The caller's record: its socket is alive, so a match is never stale. */
 static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
+					     const struct sock *nlsk,
 					     bool create)
 {
 	struct kcoap_daemon *d;
 
 	lockdep_assert_held(&kn->lock);
 	list_for_each_entry(d, &kn->daemons, node)
-		if (d->portid == portid)
+		if (d->portid == portid && d->nlsk == nlsk)
 			return d;
 	if (!create)
 		return NULL;
@@ -120,6 +123,7 @@ static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
 		return NULL;
 	d->memcg = get_mem_cgroup_from_mm(current->mm);
 	d->portid = portid;
+	d->nlsk = nlsk;
 	list_add(&d->node, &kn->daemons);
 	return d;
 }
@@ -162,6 +166,7 @@ static size_t kcoap_strsize(const char *s)
 }
 
 int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
+		       const struct sock *nlsk,
 		       const struct kcoap_resource_spec *spec)
 {
 	struct kcoap_resource *r;
@@ -194,7 +199,7 @@ int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 	if (kn->nresources >= max_resources)
 		goto fail;
 	err = -ENOMEM;
-	r->owner = kcoap_daemon_get(kn, portid, true);
+	r->owner = kcoap_daemon_get(kn, portid, nlsk, true);
 	if (!r->owner)
 		goto fail;
 	err = rhashtable_lookup_insert_key(&kn->resources, &key, &r->hnode,
@@ -208,6 +213,7 @@ int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 	r->owner->nres++;
 	kn->nresources++;
 	list_add_tail_rcu(&r->node, &kn->res_list);
+	kcoap_dump_gen_bump(kn);
 	mutex_unlock(&kn->lock);
 	return 0;
 fail:
@@ -232,6 +238,7 @@ static void kcoap_resource_unlink(struct kcoap_net *kn,
 	lockdep_assert_held(&kn->lock);
 	rhashtable_remove_fast(&kn->resources, &r->hnode, kcoap_res_params);
 	list_del_rcu(&r->node);
+	kcoap_dump_gen_bump(kn);
 	kn->nresources--;
 	/* a receiver that found r before the removal opens nothing after this */
 	WRITE_ONCE(r->dead, true);
@@ -250,7 +257,15 @@ static struct kcoap_resource *kcoap_resource_find(struct kcoap_net *kn,
 	return rhashtable_lookup_fast(&kn->resources, &key, kcoap_res_params);
 }
 
-int kcoap_resource_del(struct kcoap_net *kn, u32 portid, const char *path)
+/* Does the caller own r? */
+static bool kcoap_owns(const struct kcoap_resource *r, u32 portid,
+		       const struct sock *nlsk)
+{
+	return r->owner->portid == portid && r->owner->nlsk == nlsk;
+}
+
+int kcoap_resource_del(struct kcoap_net *kn, u32 portid,
+		       const struct sock *nlsk, const char *path)
 {
 	struct kcoap_resource *r;
 	int err = 0;
@@ -259,7 +274,7 @@ int kcoap_resource_del(struct kcoap_net *kn, u32 portid, const char *path)
 	r = kcoap_resource_find(kn, path);
 	if (!r)
 		err = -ENOENT;
-	else if (r->owner->portid != portid)
+	else if (!kcoap_owns(r, portid, nlsk))
 		err = -EPERM;
 	else
 		kcoap_resource_unlink(kn, r);
@@ -268,7 +283,8 @@ int kcoap_resource_del(struct kcoap_net *kn, u32 portid, const char *path)
 }
 
 int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
-			   const char *path, struct kcoap_repr *repr)
+			   const struct sock *nlsk, const char *path,
+			   struct kcoap_repr *repr)
 {
 	struct kcoap_repr *old = NULL;
 	struct kcoap_resource *r;
@@ -278,7 +294,7 @@ int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
 	r = kcoap_resource_find(kn, path);
 	if (!r) {
 		err = -ENOENT;
-	} else if (r->owner->portid != portid) {
+	} else if (!kcoap_owns(r, portid, nlsk)) {
 		err = -EPERM;
 	} else {
 		old = rcu_replace_pointer(r->repr, repr,
@@ -293,17 +309,21 @@ int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
 	return err;
 }
 
-/* The daemon's socket closed: its resources and requests go. */
+/*
+ * A socket with this port id closed: its resources and requests go.  A
+ * socket that has bound the id since is alive and keeps its own record.
+ */
 void kcoap_daemon_release(struct kcoap_net *kn, u32 portid)
 {
 	struct kcoap_resource *r, *tmp;
-	struct kcoap_daemon *d;
+	struct kcoap_daemon *d, *dt;
 
 	mutex_lock(&kn->lock);
-	d = kcoap_daemon_get(kn, portid, false);
-	if (d) {
+	list_for_each_entry_safe(d, dt, &kn->daemons, node) {
+		if (d->portid != portid || (d->nlsk && !kcoap_daemon_closing(d)))
+			continue;
 		kcoap_requests_mark_dead(kn, d);
-		/* the last unlink frees d */
+		/* the last unlink frees d (a record always has a resource) */
 		list_for_each_entry_safe(r, tmp, &kn->res_list, node)
 			if (r->owner == d)
 				kcoap_resource_unlink(kn, r);

@@ -8,6 +8,7 @@
 
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <net/sock.h>
 
 #include "linkformat.h"
 #include "observe.h"
@@ -29,6 +30,15 @@ struct kcoap_daemon {
 	 */
 	struct mem_cgroup *memcg;
 	u32 portid;
+	/*
+	 * The netlink socket that registered, as an identity: netlink frees a
+	 * port id before it notifies the socket's release, so meanwhile
+	 * another socket may bind the same id and must not act as this
+	 * daemon.  Only read for SOCK_DEAD while this record is listed, which
+	 * ends in that socket's NETLINK_URELEASE, before it can be freed.
+	 * NULL for a CoAP socket's pseudo-daemon.
+	 */
+	const struct sock *nlsk;
 	unsigned int nres;		/* under kcoap_net.lock */
 	/* under kcoap_net.pending_lock: */
 	unsigned int npending;
@@ -80,11 +90,25 @@ struct kcoap_resource *kcoap_resource_lookup(struct kcoap_net *kn,
 
 /* Process context; they take kcoap_net.lock. */
 bool kcoap_path_valid(const char *path);
+/* A daemon is named by its netlink port id and socket (see nlsk). */
 int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
+		       const struct sock *nlsk,
 		       const struct kcoap_resource_spec *spec);
-int kcoap_resource_del(struct kcoap_net *kn, u32 portid, const char *path);
+int kcoap_resource_del(struct kcoap_net *kn, u32 portid,
+		       const struct sock *nlsk, const char *path);
 int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
-			   const char *path, struct kcoap_repr *repr);
+			   const struct sock *nlsk, const char *path,
+			   struct kcoap_repr *repr);
 void kcoap_daemon_release(struct kcoap_net *kn, u32 portid);
+
+/*
+ * Any context, with d reachable (under RCU or a table lock): d's socket
+ * has closed and its release is under way; nothing more goes to its port
+ * id, which another socket may hold by now.
+ */
+static inline bool kcoap_daemon_closing(const struct kcoap_daemon *d)
+{
+	return d->nlsk && sock_flag(d->nlsk, SOCK_DEAD);
+}
 
 #endif /* _KCOAP_RESOURCE_H */

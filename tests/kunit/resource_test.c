@@ -127,7 +127,7 @@ static int res_add(struct kcoap_net *kn, u32 portid, const char *path)
 		.ct = -1,
 	};
 
-	return kcoap_resource_add(kn, portid, &spec);
+	return kcoap_resource_add(kn, portid, NULL, &spec);
 }
 
 static void res_add_ok(struct kunit *test, u32 portid, const char *path)
@@ -318,7 +318,7 @@ static void res_add_lookup(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, rt);
 	KUNIT_ASSERT_NOT_NULL(test, if_);
 	KUNIT_ASSERT_NOT_NULL(test, title);
-	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, &spec), 0);
+	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, NULL, &spec), 0);
 	KUNIT_EXPECT_EQ(test, kn->nresources, 1U);
 
 	/* the table keeps its own copies of the strings */
@@ -421,10 +421,10 @@ static void res_daemons(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res_ndaemons(kn), 2U);
 	KUNIT_EXPECT_EQ(test, kn->nresources, 3U);
 
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/a1"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/a1"), 0);
 	KUNIT_EXPECT_EQ(test, res_ndaemons(kn), 2U);
 	/* the daemon goes with its last resource ... */
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/a2"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/a2"), 0);
 	KUNIT_EXPECT_EQ(test, res_ndaemons(kn), 1U);
 	/* ... and comes back with a new one */
 	res_add_ok(test, PORT_A, "/a3");
@@ -441,7 +441,7 @@ static void res_del_by_owner(struct kunit *test)
 
 	res_add_ok(test, PORT_A, "/gone");
 	res_add_ok(test, PORT_A, "/stays");
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/gone"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/gone"), 0);
 	KUNIT_EXPECT_FALSE(test, res_found(kn, "/gone"));
 	KUNIT_EXPECT_TRUE(test, res_found(kn, "/stays"));
 	KUNIT_EXPECT_EQ(test, kn->nresources, 1U);
@@ -463,13 +463,13 @@ static void res_del_by_other(struct kunit *test)
 	struct kcoap_net *kn = test->priv;
 
 	res_add_ok(test, PORT_A, "/mine");
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_B, "/mine"), -EPERM);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_B, NULL, "/mine"), -EPERM);
 	KUNIT_EXPECT_EQ(test, res_owner(kn, "/mine"), (u32)PORT_A);
 	KUNIT_EXPECT_EQ(test, kn->nresources, 1U);
 	KUNIT_EXPECT_EQ(test, stub.purges, 0U);
 	/* a daemon that owns resources of its own is no better */
 	res_add_ok(test, PORT_B, "/yours");
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_B, "/mine"), -EPERM);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_B, NULL, "/mine"), -EPERM);
 	KUNIT_EXPECT_EQ(test, res_owner(kn, "/mine"), (u32)PORT_A);
 }
 
@@ -477,13 +477,13 @@ static void res_del_unknown(struct kunit *test)
 {
 	struct kcoap_net *kn = test->priv;
 
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/none"),
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/none"),
 			-ENOENT);
 	res_add_ok(test, PORT_A, "/a");
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/ab"), -ENOENT);
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/"), -ENOENT);
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/a"), 0);
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/a"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/ab"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/a"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/a"), -ENOENT);
 	KUNIT_EXPECT_EQ(test, stub.purges, 1U);
 }
 
@@ -501,7 +501,7 @@ static void res_publish_owner(struct kunit *test)
 	repr->etag_len = 2;
 	repr->etag[0] = 0xab;
 	repr->etag[1] = 0xcd;
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/t", repr),
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/t", repr),
 			0);
 
 	rcu_read_lock();
@@ -521,7 +521,7 @@ static void res_publish_owner(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "22.5 C");
 
 	/* a new one replaces the old */
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/t",
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/t",
 						     res_repr(test, "23", 50)),
 			0);
 	KUNIT_EXPECT_TRUE(test, res_published(kn, "/t", buf, sizeof(buf)));
@@ -536,25 +536,25 @@ static void res_publish_by_other(struct kunit *test)
 	res_add_ok(test, PORT_A, "/t");
 	res_add_ok(test, PORT_B, "/u");
 	/* the representation is consumed even when refused */
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, "/t",
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, NULL, "/t",
 						     res_repr(test, "x", 0)),
 			-EPERM);
 	KUNIT_EXPECT_FALSE(test, res_published(kn, "/t", buf, sizeof(buf)));
 	KUNIT_EXPECT_EQ(test, stub.notifies, 0U);
 
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/t",
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/t",
 						     res_repr(test, "a", 0)),
 			0);
 	/* observers hear of an accepted publish only */
 	KUNIT_EXPECT_EQ(test, stub.notifies, 1U);
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, "/t",
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, NULL, "/t",
 						     res_repr(test, "b", 0)),
 			-EPERM);
 	KUNIT_EXPECT_EQ(test, stub.notifies, 1U);
 	KUNIT_EXPECT_TRUE(test, res_published(kn, "/t", buf, sizeof(buf)));
 	KUNIT_EXPECT_STREQ(test, buf, "a");
 	/* nor may another daemon withdraw it */
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, "/t", NULL),
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_B, NULL, "/t", NULL),
 			-EPERM);
 	KUNIT_EXPECT_TRUE(test, res_published(kn, "/t", buf, sizeof(buf)));
 }
@@ -563,14 +563,14 @@ static void res_publish_unknown(struct kunit *test)
 {
 	struct kcoap_net *kn = test->priv;
 
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/none",
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/none",
 						     res_repr(test, "x", 0)),
 			-ENOENT);
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/none",
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/none",
 						     NULL),
 			-ENOENT);
 	res_add_ok(test, PORT_A, "/a");
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/a/b",
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/a/b",
 						     res_repr(test, "x", 0)),
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, kn->nresources, 1U);
@@ -583,13 +583,13 @@ static void res_publish_null_withdraws(struct kunit *test)
 
 	res_add_ok(test, PORT_A, "/w");
 	/* withdrawing what was never published is fine */
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/w", NULL),
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/w", NULL),
 			0);
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/w",
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/w",
 						     res_repr(test, "on", 0)),
 			0);
 	KUNIT_EXPECT_TRUE(test, res_published(kn, "/w", buf, sizeof(buf)));
-	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/w", NULL),
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/w", NULL),
 			0);
 	KUNIT_EXPECT_FALSE(test, res_published(kn, "/w", buf, sizeof(buf)));
 	KUNIT_EXPECT_TRUE(test, res_found(kn, "/w"));
@@ -601,14 +601,14 @@ static void res_del_published(struct kunit *test)
 	struct kcoap_net *kn = test->priv;
 
 	res_add_ok(test, PORT_A, "/p");
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/p",
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/p",
 						     res_repr(test, "data", 0)),
 			0);
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/p"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/p"), 0);
 	KUNIT_EXPECT_FALSE(test, res_found(kn, "/p"));
 	/* left published for the exit hook to free */
 	res_add_ok(test, PORT_A, "/q");
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/q",
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/q",
 						     res_repr(test, "data", 0)),
 			0);
 }
@@ -626,7 +626,7 @@ static void res_daemon_release(struct kunit *test)
 	res_add_ok(test, PORT_C, "/c1");
 	res_add_ok(test, PORT_A, "/a3");
 	res_add_ok(test, PORT_B, "/b2");
-	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, "/a2",
+	KUNIT_ASSERT_EQ(test, kcoap_resource_publish(kn, PORT_A, NULL, "/a2",
 						     res_repr(test, "x", 0)),
 			0);
 
@@ -676,6 +676,40 @@ static void res_daemon_release_unknown(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, res_found(kn, "/b"));
 }
 
+/*
+ * Netlink frees a port id before it reports the release: a socket that
+ * binds the id meanwhile is a daemon of its own, and the release that
+ * follows takes only the closed socket's resources.
+ */
+static void res_portid_reused(struct kunit *test)
+{
+	struct sock *old = kunit_kzalloc(test, sizeof(*old), GFP_KERNEL);
+	struct sock *new = kunit_kzalloc(test, sizeof(*new), GFP_KERNEL);
+	struct kcoap_resource_spec spec = { .methods = 2, .ct = -1 };
+	struct kcoap_net *kn = test->priv;
+
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_NOT_NULL(test, new);
+	spec.path = "/old";
+	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, old, &spec), 0);
+	sock_set_flag(old, SOCK_DEAD);
+
+	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, new, "/old",
+						     res_repr(test, "x", 0)),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, new, "/old"),
+			-EPERM);
+	spec.path = "/new";
+	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, new, &spec), 0);
+	KUNIT_EXPECT_EQ(test, res_ndaemons(kn), 2U);
+
+	kcoap_daemon_release(kn, PORT_A);
+	KUNIT_EXPECT_FALSE(test, res_found(kn, "/old"));
+	KUNIT_EXPECT_TRUE(test, res_found(kn, "/new"));
+	KUNIT_EXPECT_EQ(test, stub.marks, 1U);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, new, "/new"), 0);
+}
+
 /* ---- order, bounds, scale --------------------------------------------- */
 
 static void res_registration_order(struct kunit *test)
@@ -696,7 +730,7 @@ static void res_registration_order(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "/c,/a,/d,/b");
 
 	/* re-registering moves a resource to the end */
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_B, "/a"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_B, NULL, "/a"), 0);
 	res_add_ok(test, PORT_B, "/a");
 	res_list_paths(kn, buf, sizeof(buf));
 	KUNIT_EXPECT_STREQ(test, buf, "/c,/d,/b,/a");
@@ -721,7 +755,7 @@ static void res_max_resources(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kn->nresources, 3U);
 
 	/* room again after a delete */
-	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, "/2"), 0);
+	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, NULL, "/2"), 0);
 	res_add_ok(test, PORT_C, "/4");
 	KUNIT_EXPECT_EQ(test, res_add(kn, PORT_C, "/5"), -ENOSPC);
 
@@ -803,6 +837,7 @@ static struct kunit_case coap_resource_cases[] = {
 	KUNIT_CASE(res_del_published),
 	KUNIT_CASE(res_daemon_release),
 	KUNIT_CASE(res_daemon_release_unknown),
+	KUNIT_CASE(res_portid_reused),
 	KUNIT_CASE(res_registration_order),
 	KUNIT_CASE(res_max_resources),
 	KUNIT_CASE(res_many),
