@@ -870,7 +870,7 @@ static struct kcoap_pending *kcoap_pending_owned(struct kcoap_net *kn,
 	hash_for_each_possible(kn->pend_handle, p, hnode, handle) {
 		if (p->handle != handle)
 			continue;
-		if (p->owner->portid != portid || p->owner->nlsk != nlsk) {
+		if (!kcoap_daemon_is(p->owner, portid, nlsk)) {
 			*err = -EPERM;
 			return NULL;
 		}

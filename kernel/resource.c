@@ -114,7 +114,7 @@ static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
 
 	lockdep_assert_held(&kn->lock);
 	list_for_each_entry(d, &kn->daemons, node)
-		if (d->portid == portid && d->nlsk == nlsk)
+		if (kcoap_daemon_is(d, portid, nlsk))
 			return d;
 	if (!create)
 		return NULL;
@@ -257,13 +257,6 @@ static struct kcoap_resource *kcoap_resource_find(struct kcoap_net *kn,
 	return rhashtable_lookup_fast(&kn->resources, &key, kcoap_res_params);
 }
 
-/* Does the caller own r? */
-static bool kcoap_owns(const struct kcoap_resource *r, u32 portid,
-		       const struct sock *nlsk)
-{
-	return r->owner->portid == portid && r->owner->nlsk == nlsk;
-}
-
 int kcoap_resource_del(struct kcoap_net *kn, u32 portid,
 		       const struct sock *nlsk, const char *path)
 {
@@ -274,7 +267,7 @@ int kcoap_resource_del(struct kcoap_net *kn, u32 portid,
 	r = kcoap_resource_find(kn, path);
 	if (!r)
 		err = -ENOENT;
-	else if (!kcoap_owns(r, portid, nlsk))
+	else if (!kcoap_daemon_is(r->owner, portid, nlsk))
 		err = -EPERM;
 	else
 		kcoap_resource_unlink(kn, r);
@@ -294,7 +287,7 @@ int kcoap_resource_publish(struct kcoap_net *kn, u32 portid,
 	r = kcoap_resource_find(kn, path);
 	if (!r) {
 		err = -ENOENT;
-	} else if (!kcoap_owns(r, portid, nlsk)) {
+	} else if (!kcoap_daemon_is(r->owner, portid, nlsk)) {
 		err = -EPERM;
 	} else {
 		old = rcu_replace_pointer(r->repr, repr,
@@ -320,6 +313,7 @@ void kcoap_daemon_release(struct kcoap_net *kn, u32 portid)
 
 	mutex_lock(&kn->lock);
 	list_for_each_entry_safe(d, dt, &kn->daemons, node) {
+		/* a record without a socket (KUnit) goes by port id alone */
 		if (d->portid != portid || (d->nlsk && !kcoap_daemon_closing(d)))
 			continue;
 		kcoap_requests_mark_dead(kn, d);

@@ -111,4 +111,11 @@ static inline bool kcoap_daemon_closing(const struct kcoap_daemon *d)
 	return d->nlsk && sock_flag(d->nlsk, SOCK_DEAD);
 }
 
+/* Is d the daemon of the netlink caller (portid, nlsk)? */
+static inline bool kcoap_daemon_is(const struct kcoap_daemon *d, u32 portid,
+				   const struct sock *nlsk)
+{
+	return d->portid == portid && d->nlsk == nlsk;
+}
+
 #endif /* _KCOAP_RESOURCE_H */

@@ -197,25 +197,20 @@ import json, os, socket, sys
 sys.path.insert(0, sys.argv[1] + "/tests/integration")
 import nltool
 pid = 0x7e000000 + os.getpid()
-class Fixed(nltool.Genl):
-    def __init__(self):
-        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, nltool.NETLINK_GENERIC)
-        for _ in range(1000):
-            try:
-                self.s.bind((pid, 0))
-                break
-            except OSError:
-                pass
-        self.s.setsockopt(nltool.SOL_NETLINK, nltool.NETLINK_EXT_ACK, 1)
-        self.buf = bytearray(1 << 20)
-        self.seq, self.backlog = 1, []
-        self.fam = self.resolve("coap")
+def fixed():
+    """a socket on port id pid, once it is free (the kernel frees it at close)"""
+    for _ in range(1000):
+        try:
+            return nltool.Genl(pid)
+        except OSError:
+            pass
+    return nltool.Genl(pid)
 out = {}
-a = Fixed()
+a = fixed()
 out["a_add"] = a.call("resource_add", [("path", "/reuse"), ("methods", "2")])[0]
 out["a_pub"] = a.call("publish", [("path", "/reuse"), ("payload", b"A")])[0]
 a.s.close()
-b = Fixed()
+b = fixed()
 out["same_portid"] = b.portid() == pid
 out["b_pub"] = b.call("publish", [("path", "/reuse"), ("payload", b"B")])[0]
 out["b_del"] = b.call("resource_del", [("path", "/reuse")])[0]
