@@ -11,7 +11,7 @@ RACE="python3 $TOP/tests/integration/racetool.py"
 NL="python3 $TOP/tests/integration/nltool.py"
 P=/sys/module/coap/parameters
 ROUNDS=${ROUNDS:-40}
-STEPS=${STEPS:-1 2 3 5 4}	# which of the numbered steps below to run
+STEPS=${STEPS:-1 2 3 5 6 4}	# which of the numbered steps below to run
 step() { [[ " $STEPS " == *" $1 "* ]] && echo "# step $1 at $(date +%T)"; }
 
 exchanges_in() { [ "$(ip netns exec "$1" awk '$1 == "exchanges" {print $2}' /proc/net/coap_stats)" "$2" "$3" ]; }
@@ -82,6 +82,23 @@ pkill -f "nltool.py adopt 127.0.0.1 5683"
 ip netns delete ka
 check "  the namespace exits once its processes have" wait_until nsid_gone 200
 rm -f /tmp/ka.out
+fi
+
+# 6. an adopted socket whose owner turned encapsulation off (UDP_ENCAP 0)
+#    and then closed it: no close reaches the module, which must not touch
+#    the freed socket later; it holds the socket, and with it the
+#    namespace, until the module unloads
+if step 6; then
+ip netns add kd && ip netns set kd 201 && ip -n kd link set lo up
+ip netns exec kd $NL adopt 127.0.0.1 5683 --detach --hold > /tmp/kd.out &
+wait_until grep -q errno /tmp/kd.out
+expect "a socket adopted inside a namespace, then detached by its owner" "$(cat /tmp/kd.out)" '.errno == 0'
+pkill -f "nltool.py adopt 127.0.0.1 5683 --detach"
+ip netns delete kd
+check "  rmmod after its owner closed it and left" rmmod coap
+check "  and the namespace is gone" wait_until nsid_gone 201
+check "  reload" insmod "$TOP/coap.ko"
+rm -f /tmp/kd.out
 fi
 
 # 4. rmmod right after a daemon with 10,000 resources exits: every

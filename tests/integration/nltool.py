@@ -8,9 +8,11 @@ and see the errno and extended-ack message the kernel returns.
   nltool.py call CMD [ATTR=VALUE ...]   one command; prints {"errno", "msg"}
   nltool.py dump CMD                    prints one JSON object per message
   nltool.py daemon SPEC...              register resources and answer requests
-  nltool.py adopt ADDR PORT [--hold]    bind a UDP socket, hand it over by fd;
+  nltool.py adopt ADDR PORT [--hold] [--detach]
+                                        bind a UDP socket, hand it over by fd;
                                         --hold keeps the descriptor (and so
-                                        the endpoint) until SIGTERM
+                                        the endpoint) until SIGTERM; --detach
+                                        then turns UDP_ENCAP off under us
   nltool.py script                      a daemon driven by stdin lines:
                                         CMD ATTR=VALUE... (resource_add,
                                         publish, resource_del, ...); prints
@@ -477,6 +479,9 @@ def main():
         s = socket.socket(fam, socket.SOCK_DGRAM)
         s.bind((host, port))
         err, msg, _ = g.call("endpoint_add", [("fd", str(s.fileno()))])
+        if "--detach" in args[2:]:
+            # turn encapsulation off under the module (UDP_ENCAP 0)
+            s.setsockopt(socket.IPPROTO_UDP, 100, 0)
         print(json.dumps({"errno": err, "msg": msg}), flush=True)
         if "--hold" in args[2:]:
             signal.pause()      # SIGTERM ends it (see main)
