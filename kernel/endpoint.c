@@ -93,6 +93,7 @@ int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
 		return -ENOMEM;
 	ep->kn = kn;
 	ep->sock = sock;
+	ep->sk = sock->sk;
 	refcount_set(&ep->ref, 1);
 	ep->free = free;
 	INIT_LIST_HEAD(&ep->node);
@@ -118,6 +119,10 @@ static void kcoap_endpoint_hook(struct kcoap_endpoint *ep)
 	};
 
 	setup_udp_tunnel_sock(ep->kn->net, ep->sock, &tcfg);
+	if (ep->adopted) {
+		sock_hold(ep->sk);
+		ep->sock = NULL;
+	}
 }
 
 struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
@@ -163,6 +168,7 @@ struct kcoap_endpoint *kcoap_endpoint_open(struct kcoap_net *kn,
 	if (err)
 		goto fail;
 	ep->sock = sock;
+	ep->sk = sock->sk;
 	kcoap_endpoint_hook(ep);
 	list_add_tail_rcu(&ep->node, &kn->endpoints);
 	kcoap_dump_gen_bump(kn);
@@ -176,11 +182,14 @@ fail:
 
 /*
  * Take over a bound UDP socket from userspace.  The endpoint lives as long
- * as the socket does and holds no reference to it: a reference would keep
- * the socket, and with it its network namespace, alive after every process
+ * as the socket does and holds no file reference: that would keep the
+ * socket, and with it its network namespace, alive after every process
  * there has gone.  Whoever holds a descriptor keeps the endpoint; the last
  * close ends it (kcoap_encap_destroy), and deleting the endpoint gives the
- * socket back as a plain UDP socket.
+ * socket back as a plain UDP socket.  It does hold the struct sock, for an
+ * owner who turns encapsulation off first: then no close reaches us and
+ * the socket (and its namespace) stays until the endpoint is deleted or
+ * the module unloads, as the owner asked for.
  */
 struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
 {
@@ -206,6 +215,7 @@ struct kcoap_endpoint *kcoap_endpoint_adopt(struct kcoap_net *kn, int fd)
 		goto put;
 	ep->adopted = true;
 	ep->sock = sock;
+	ep->sk = sk;
 	len = kernel_getsockname(sock, (struct sockaddr *)&ep->bound);
 
 	mutex_lock(&kn->lock);
@@ -242,7 +252,7 @@ put:
  */
 static void kcoap_endpoint_unhook(struct kcoap_endpoint *ep)
 {
-	struct sock *sk = ep->sock->sk;
+	struct sock *sk = ep->sk;
 
 	lock_sock(sk);
 	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
@@ -251,6 +261,7 @@ static void kcoap_endpoint_unhook(struct kcoap_endpoint *ep)
 	rcu_assign_sk_user_data(sk, NULL);
 	release_sock(sk);
 	synchronize_rcu();
+	sock_put(sk);
 }
 
 /* Caller holds kn->lock.  The order is the one struct kcoap_endpoint gives. */
@@ -441,14 +452,10 @@ int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer, struct sk_buff *skb)
 {
 	bool rst = skb->len >= 1 && (skb->data[0] & 0x30) == 0x30;
-	struct sock *sk = READ_ONCE(ep->sock->sk);
+	struct sock *sk = ep->sk;
 	int err;
 
-	/* closing waits for senders that saw !dead: this never happens */
-	if (WARN_ON_ONCE(!sk)) {
-		kfree_skb(skb);
-		return -ENOTCONN;
-	}
+	/* closing waits for senders that saw !dead before sk goes */
 	trace_coap_tx(peer, skb->data, skb->len);
 	if (peer->family == AF_INET)
 		err = kcoap_send4(sk, skb, peer);

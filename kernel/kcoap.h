@@ -116,7 +116,16 @@ struct kcoap_peer {
 struct kcoap_endpoint {
 	struct list_head node;		/* in kcoap_net.endpoints */
 	struct kcoap_net *kn;
+	/*
+	 * sock: the socket we created (or the CoAP socket's), released at
+	 * teardown; NULL for an adopted one, whose struct socket goes with
+	 * its last descriptor.  sk: sock->sk, what the data path uses; an
+	 * adopted socket's is held (sock_hold) until teardown, because its
+	 * owner may detach it from us (setsockopt UDP_ENCAP 0) and close it
+	 * without kcoap_encap_destroy ever running.
+	 */
 	struct socket *sock;
+	struct sock *sk;
 	struct sockaddr_storage bound;	/* what was asked for */
 	refcount_t ref;
 	void (*free)(struct kcoap_endpoint *ep);

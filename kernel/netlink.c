@@ -838,7 +838,7 @@ static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
 				const struct coap_msg *req,
 				const struct kcoap_resource *res)
 {
-	__be16 lport = inet_sk(ep->sock->sk)->inet_sport;
+	__be16 lport = inet_sk(ep->sk)->inet_sport;
 	struct sockaddr_storage ss;
 	struct coap_opt_iter it;
 	struct nlattr *nest, *o;

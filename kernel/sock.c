@@ -1003,8 +1003,8 @@ static void kcoap_sock_destroy(struct sock *sk)
 		rcu_assign_sk_user_data(sk, NULL);
 		/*
 		 * Receivers and request.c's timers that saw !dead may still
-		 * transmit through ep.sock: let them finish while the socket
-		 * is whole (sock_release clears sock->sk once we return).
+		 * transmit through ep.sk: let them finish while the socket
+		 * is whole (sock_release frees it once we return).
 		 */
 		synchronize_net();
 		spin_lock_bh(&cs->lock);
