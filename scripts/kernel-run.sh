@@ -3,6 +3,18 @@
 # scan of its console for kernel reports with the runners' exit statuses.
 # shellcheck shell=bash
 
+# check_config OBJDIR FRAGMENT BUILDER: refuse a kernel configured from
+# another version of its config fragment (the build scripts stamp OBJDIR
+# with the fragment's hash): a stale debug kernel can lack a check the
+# suite relies on, or report what the current config fixes.
+check_config() {
+	local want have
+	want=$(sha256sum "$2" | cut -c1-16)
+	have=$(awk '{print $NF}' "$1/.kcoap-stamp" 2>/dev/null)
+	[ "$have" = "$want" ] ||
+		die "$1 was built from another $(basename "$2") (stamp ${have:-none}, now $want): run $3"
+}
+
 # parse_options ARGS...: the options of both runners (see their --help);
 # sets load, module, modargs, unload, mem, timeout, keep, verbose, and cpus
 # for a runner that has it; CMD and its arguments go to cmd_args.
