@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 
 #include "kcoap.h"
+#include "udp.h"
 
 static unsigned int block2_cache_max = 64;
 module_param(block2_cache_max, uint, 0644);
@@ -178,7 +179,7 @@ bool kcoap_block2_cached(struct kcoap_endpoint *ep,
 		if (bw->size2)
 			kcoap_add_opt(opts, &out.nopts, COAP_OPT_SIZE2, s2val,
 				      coap_uint_encode(e->len, s2val));
-		kcoap_opts_sort(opts, out.nopts);
+		coap_opts_sort(opts, out.nopts);
 		out.payload = e->payload + off;
 		out.payload_len = len;
 		kcoap_ep_stat_inc(ep, BLOCK2_CACHE_HIT);

@@ -289,3 +289,17 @@ long coap_msg_write(const struct coap_msg_out *m, u8 *buf, u32 cap)
 	}
 	return p - buf;
 }
+
+/* Stable insertion sort: repeated options keep their order. */
+void coap_opts_sort(struct coap_opt_out *o, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < n; i++) {
+		struct coap_opt_out t = o[i];
+
+		for (j = i; j > 0 && o[j - 1].num > t.num; j--)
+			o[j] = o[j - 1];
+		o[j] = t;
+	}
+}

@@ -118,6 +118,9 @@ bool coap_opt_uint(const struct coap_opt *opt, u32 *val);
 /* Encode v in the fewest bytes into buf[4]; returns the length (0..4). */
 unsigned int coap_uint_encode(u32 v, u8 *buf);
 
+/* Sort options by number for coap_msg_write, keeping repeats in order. */
+void coap_opts_sort(struct coap_opt_out *o, unsigned int n);
+
 /* Size of the encoded message, or -1 if it cannot be encoded. */
 long coap_msg_size(const struct coap_msg_out *m);
 /* Write m into buf; returns bytes written or -1 (too small / invalid). */

@@ -3,43 +3,17 @@
  * The deduplication table: lookup, insertion, expiry and eviction order
  * (see dedup.h).  Callers hold pending_lock.
  */
-#include <linux/jhash.h>
 #include <linux/jiffies.h>
-#include <net/ipv6.h>
+#include <uapi/linux/coap.h>
 
-#include "kcoap.h"
-
-static u32 kcoap_addr_hash(u8 family, const void *addr, __be16 port, u32 h)
-{
-	h = jhash_2words((__force u32)port, family, h);
-	if (family == AF_INET)
-		return jhash_1word(*(const u32 *)addr, h);
-	return jhash(addr, sizeof(struct in6_addr), h);
-}
-
-u32 kcoap_peer_hash(const struct kcoap_peer *peer, u32 seed)
-{
-	return kcoap_addr_hash(peer->family, &peer->addr, peer->port, seed);
-}
-
-static bool kcoap_addr_eq(u8 family, const void *a, const void *b)
-{
-	if (family == AF_INET)
-		return *(const __be32 *)a == *(const __be32 *)b;
-	return ipv6_addr_equal(a, b);
-}
-
-bool kcoap_peer_eq(const struct kcoap_peer *a, const struct kcoap_peer *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	       kcoap_addr_eq(a->family, &a->addr, &b->addr);
-}
+#include "dedup.h"
+#include "peer.h"
 
 static bool kcoap_dedup_of(const struct kcoap_dedup *dd,
 			   const struct kcoap_peer *peer)
 {
 	return dd->family == peer->family && dd->port == peer->port &&
-	       kcoap_addr_eq(dd->family, &dd->addr, &peer->addr);
+	       kcoap_peer_addr_eq(dd->family, &dd->addr, &peer->addr);
 }
 
 void kcoap_dedup_table_init(struct kcoap_dedup_table *t)

@@ -50,9 +50,6 @@ struct kcoap_dedup_table {
 	unsigned int n;
 };
 
-u32 kcoap_peer_hash(const struct kcoap_peer *peer, u32 seed);
-bool kcoap_peer_eq(const struct kcoap_peer *a, const struct kcoap_peer *b);
-
 void kcoap_dedup_table_init(struct kcoap_dedup_table *t);
 struct kcoap_dedup *kcoap_dedup_lookup(struct kcoap_dedup_table *t,
 				       const struct kcoap_peer *peer, u16 mid);

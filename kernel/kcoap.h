@@ -26,6 +26,8 @@
 #include "linkformat.h"
 #include "observe.h"
 #include "params.h"
+#include "peer.h"
+#include "reply.h"
 #include "request.h"
 #include "resource.h"
 #include "stats.h"
@@ -83,17 +85,6 @@ static inline void kcoap_dump_gen_bump(struct kcoap_net *kn)
 	lockdep_assert_held(&kn->lock);
 	WRITE_ONCE(kn->dump_gen, kn->dump_gen + 1 ?: 1);
 }
-
-/* Where a datagram came from and which local address it reached. */
-struct kcoap_peer {
-	sa_family_t family;
-	__be16 port;		/* remote port */
-	int ifindex;		/* arrival interface, for link-local replies */
-	union {
-		__be32 v4;
-		struct in6_addr v6;
-	} addr, local;
-};
 
 /*
  * A kernel UDP socket speaking CoAP.  Created and destroyed in process
@@ -167,15 +158,6 @@ struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
 int kcoap_endpoint_close_addr(struct kcoap_net *kn,
 			      const struct sockaddr *addr);
 void kcoap_endpoints_close_all(struct kcoap_net *kn);
-int kcoap_endpoint_send(struct kcoap_endpoint *ep,
-			const struct kcoap_peer *peer,
-			const struct coap_msg_out *msg);
-struct sk_buff *kcoap_skb_alloc(u32 len);
-struct sk_buff *kcoap_msg_skb(const struct coap_msg_out *msg);
-int kcoap_endpoint_xmit(struct kcoap_endpoint *ep,
-			const struct kcoap_peer *peer, struct sk_buff *skb);
-void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
-			    __be16 port, struct sockaddr_storage *ss);
 
 int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
 			     struct socket *sock,
@@ -207,18 +189,6 @@ void kcoap_send_empty(struct kcoap_endpoint *ep,
 		      const struct kcoap_peer *peer, u8 type, u16 mid);
 
 /* server.c: answering requests */
-#define KCOAP_REPLY_MAX_OPTS	6
-
-/* A reply the kernel builds itself; option values live in optval. */
-struct kcoap_reply {
-	u8 code;
-	unsigned int nopts;
-	struct coap_opt_out opts[KCOAP_REPLY_MAX_OPTS];
-	u8 optval[KCOAP_REPLY_MAX_OPTS][COAP_ETAG_MAX];
-	const void *payload;
-	u32 payload_len;
-};
-
 /* An answer to a request: piggybacked on the ACK of a CON, NON for NON. */
 struct kcoap_answer {
 	u8 type;		/* the request's */
@@ -232,10 +202,6 @@ struct kcoap_answer {
 	u32 payload_len;
 };
 
-void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val);
-void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num, const u8 *val,
-			    u8 len);
-void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n);
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		      struct kcoap_answer *a);
 void kcoap_server_request(struct kcoap_endpoint *ep,

@@ -33,6 +33,7 @@
 
 #include "kcoap.h"
 #include "trace.h"
+#include "udp.h"
 
 static unsigned int max_observers = 1024;
 module_param(max_observers, uint, 0644);
@@ -181,7 +182,7 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	out.code = r.code;
 	out.payload = r.payload;
 	out.payload_len = r.payload_len;
-	kcoap_opts_sort(r.opts, r.nopts);
+	coap_opts_sort(r.opts, r.nopts);
 	out.opts = r.opts;
 	out.nopts = r.nopts;
 	return kcoap_msg_skb(&out);

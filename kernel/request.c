@@ -35,6 +35,7 @@
 
 #include "kcoap.h"
 #include "trace.h"
+#include "udp.h"
 
 static unsigned int request_timeout_ms = 5000;
 module_param(request_timeout_ms, uint, 0644);
@@ -521,7 +522,7 @@ static void kcoap_pending_answer(struct kcoap_pending *p, u8 code,
 	bool keep = false;
 
 	if (nopts)
-		kcoap_opts_sort(opts, nopts);
+		coap_opts_sort(opts, nopts);
 	rcu_read_lock();
 	spin_lock_bh(&kn->pending_lock);
 	if (kcoap_pending_live(p))
@@ -785,7 +786,7 @@ static int kcoap_response_check(struct kcoap_response *resp)
 	};
 	long size;
 
-	kcoap_opts_sort(resp->opts, resp->nopts);
+	coap_opts_sort(resp->opts, resp->nopts);
 	size = coap_msg_size(&out);
 	return size < 0 || size > KCOAP_MAX_DATAGRAM ? -EMSGSIZE : 0;
 }

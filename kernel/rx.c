@@ -13,6 +13,7 @@
 
 #include "kcoap.h"
 #include "trace.h"
+#include "udp.h"
 
 /* drop counter for each codec error, indexed by enum coap_parse_err */
 static const u8 kcoap_format_drop[__COAP_ERR_MAX] = {
@@ -26,24 +27,6 @@ static const u8 kcoap_format_drop[__COAP_ERR_MAX] = {
 	[COAP_ERR_OPT_NUM]	= COAP_STATS_A_DROP_OPTION_NUMBER,
 	[COAP_ERR_NO_PAYLOAD]	= COAP_STATS_A_DROP_MARKER_NO_PAYLOAD,
 };
-
-static void kcoap_peer_from_skb(const struct sk_buff *skb,
-				struct kcoap_peer *peer)
-{
-	const struct udphdr *uh = udp_hdr(skb);
-
-	peer->port = uh->source;
-	peer->ifindex = skb->skb_iif;
-	if (skb->protocol == htons(ETH_P_IP)) {
-		peer->family = AF_INET;
-		peer->addr.v4 = ip_hdr(skb)->saddr;
-		peer->local.v4 = ip_hdr(skb)->daddr;
-	} else {
-		peer->family = AF_INET6;
-		peer->addr.v6 = ipv6_hdr(skb)->saddr;
-		peer->local.v6 = ipv6_hdr(skb)->daddr;
-	}
-}
 
 /* An empty message with type t echoing mid: RST or empty ACK. */
 void kcoap_send_empty(struct kcoap_endpoint *ep,

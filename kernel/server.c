@@ -4,57 +4,14 @@
  * path, errors, or forwarding to the daemon that owns the resource.
  */
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "kcoap.h"
+#include "udp.h"
 
 /* Largest /.well-known/core document; links past it are left out. */
 #define KCOAP_WK_MAX		8192
 #define KCOAP_MAX_FILTERS	4
-
-void kcoap_reply_add_uint(struct kcoap_reply *r, u16 num, u32 val)
-{
-	struct coap_opt_out *o;
-
-	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS))
-		return;
-	o = &r->opts[r->nopts];
-	o->num = num;
-	o->len = coap_uint_encode(val, r->optval[r->nopts]);
-	o->val = r->optval[r->nopts];
-	r->nopts++;
-}
-
-void kcoap_reply_add_opaque(struct kcoap_reply *r, u16 num, const u8 *val,
-			    u8 len)
-{
-	struct coap_opt_out *o;
-
-	if (WARN_ON_ONCE(r->nopts >= KCOAP_REPLY_MAX_OPTS ||
-			 len > COAP_ETAG_MAX))
-		return;
-	o = &r->opts[r->nopts];
-	memcpy(r->optval[r->nopts], val, len);
-	o->num = num;
-	o->len = len;
-	o->val = r->optval[r->nopts];
-	r->nopts++;
-}
-
-/* Stable insertion sort: repeated options keep their order. */
-void kcoap_opts_sort(struct coap_opt_out *o, unsigned int n)
-{
-	unsigned int i, j;
-
-	for (i = 1; i < n; i++) {
-		struct coap_opt_out t = o[i];
-
-		for (j = i; j > 0 && o[j - 1].num > t.num; j--)
-			o[j] = o[j - 1];
-		o[j] = t;
-	}
-}
 
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		      struct kcoap_answer *a)
@@ -69,7 +26,7 @@ int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		.payload_len = a->payload_len,
 	};
 
-	kcoap_opts_sort(a->opts, a->nopts);
+	coap_opts_sort(a->opts, a->nopts);
 	if (a->type == COAP_TYPE_CON) {
 		/* piggybacked on the ACK (section 5.2.1) */
 		out.type = COAP_TYPE_ACK;

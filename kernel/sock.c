@@ -38,6 +38,7 @@
 
 #include "kcoap.h"
 #include "trace.h"
+#include "udp.h"
 
 static int sock_proto = IPPROTO_COAP;
 module_param(sock_proto, int, 0444);

@@ -11,6 +11,7 @@
 #include "../../kernel/linkformat.c"
 #include "../../kernel/resource.c"
 #include "../../kernel/params.c"
+#include "../../kernel/peer.c"
 #include "../../kernel/dedup.c"
 #include "../../kernel/block.c"
 
