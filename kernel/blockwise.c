@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Block-wise state of a network namespace (RFC 7959): the knobs shared by
- * Block1 reassembly and the Block2 response cache, the key that identifies
- * a transfer, the expiry timer and teardown.
+ * Block-wise helpers (RFC 7959) shared by Block1 reassembly and the Block2
+ * response cache: their knobs, the key that identifies a transfer, the
+ * arming of the expiry timer (blockcache.c owns the timer itself).
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
-#include <linux/random.h>
+#include <linux/siphash.h>
 
 #include "kcoap.h"
 
@@ -71,67 +71,4 @@ void kcoap_block_timer_arm(struct kcoap_net *kn, unsigned long t)
 	if (!timer_pending(&kn->block_timer) ||
 	    time_before(t, kn->block_timer.expires))
 		mod_timer(&kn->block_timer, t);
-}
-
-static void kcoap_block_expire(struct kcoap_net *kn,
-			       const struct kcoap_endpoint *ep, bool all)
-{
-	unsigned long n1 = 0, n2 = 0;
-	unsigned int r1, r2;
-
-	r1 = kcoap_block1_gc(kn, ep, all, &n1);
-	r2 = kcoap_block2_gc(kn, ep, all, &n2);
-	if (r1)
-		kcoap_block_timer_arm(kn, n1);
-	if (r2)
-		kcoap_block_timer_arm(kn, n2);
-}
-
-static void kcoap_block_timer(struct timer_list *t)
-{
-	struct kcoap_net *kn = from_timer(kn, t, block_timer);
-
-	spin_lock(&kn->block_lock);
-	kcoap_block_expire(kn, NULL, false);
-	spin_unlock(&kn->block_lock);
-}
-
-void kcoap_block_init(struct kcoap_net *kn)
-{
-	spin_lock_init(&kn->block_lock);
-	hash_init(kn->b1_hash);
-	hash_init(kn->b2_hash);
-	INIT_LIST_HEAD(&kn->b1_lru);
-	INIT_LIST_HEAD(&kn->b2_lru);
-	kn->nb1 = 0;
-	kn->nb2 = 0;
-	get_random_bytes(&kn->block_key, sizeof(kn->block_key));
-	timer_setup(&kn->block_timer, kcoap_block_timer, 0);
-}
-
-void kcoap_block_purge_ep(struct kcoap_net *kn,
-			  const struct kcoap_endpoint *ep)
-{
-	spin_lock_bh(&kn->block_lock);
-	kcoap_block_expire(kn, ep, false);
-	spin_unlock_bh(&kn->block_lock);
-}
-
-/* After every endpoint is closed: nothing adds entries any more. */
-void kcoap_block_exit(struct kcoap_net *kn)
-{
-	del_timer_sync(&kn->block_timer);
-	spin_lock_bh(&kn->block_lock);
-	kcoap_block_expire(kn, NULL, true);
-	spin_unlock_bh(&kn->block_lock);
-	del_timer_sync(&kn->block_timer);
-	WARN_ON(kn->nb1 || kn->nb2);
-}
-
-void kcoap_block_gauges(struct kcoap_net *kn, u64 *b1, u64 *b2)
-{
-	spin_lock_bh(&kn->block_lock);
-	*b1 = kn->nb1;
-	*b2 = kn->nb2;
-	spin_unlock_bh(&kn->block_lock);
 }

@@ -77,7 +77,9 @@ void kcoap_block_init(struct kcoap_net *kn);
 void kcoap_block_purge_ep(struct kcoap_net *kn,
 			  const struct kcoap_endpoint *ep);
 void kcoap_block_exit(struct kcoap_net *kn);
-void kcoap_block_gauges(struct kcoap_net *kn, u64 *b1, u64 *b2);
+/* stats gauges: block1_buffers, block2_cached */
+u64 kcoap_block1_gauge(struct kcoap_net *kn);
+u64 kcoap_block2_gauge(struct kcoap_net *kn);
 /* block_lock held: re-arm the expiry timer for an entry expiring at t */
 void kcoap_block_timer_arm(struct kcoap_net *kn, unsigned long t);
 

@@ -29,8 +29,6 @@ static char *addr6 = "::";
 module_param(addr6, charp, 0444);
 MODULE_PARM_DESC(addr6, "IPv6 address to bind at load (default ::; empty: no IPv6 endpoint)");
 
-unsigned int kcoap_net_id __read_mostly;
-
 static int __net_init kcoap_net_init(struct net *net)
 {
 	struct kcoap_net *kn = kcoap_pernet(net);
@@ -133,6 +131,11 @@ static int __init kcoap_init(void)
 {
 	int err;
 
+	kcoap_stats_gauge(COAP_STATS_A_DEDUP_ENTRIES, kcoap_dedup_gauge);
+	kcoap_stats_gauge(COAP_STATS_A_EXCHANGES, kcoap_exchanges_gauge);
+	kcoap_stats_gauge(COAP_STATS_A_OBSERVERS, kcoap_observe_gauge);
+	kcoap_stats_gauge(COAP_STATS_A_BLOCK1_BUFFERS, kcoap_block1_gauge);
+	kcoap_stats_gauge(COAP_STATS_A_BLOCK2_CACHED, kcoap_block2_gauge);
 	err = kcoap_requests_module_init();
 	if (err)
 		return err;

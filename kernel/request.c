@@ -990,10 +990,22 @@ void kcoap_requests_exit(struct kcoap_net *kn)
 	WARN_ON(kn->npending || kn->dedup.n);
 }
 
-void kcoap_requests_gauges(struct kcoap_net *kn, u64 *dedup, u64 *pending)
+u64 kcoap_dedup_gauge(struct kcoap_net *kn)
 {
+	u64 n;
+
 	spin_lock_bh(&kn->pending_lock);
-	*dedup = kn->dedup.n;
-	*pending = kn->npending;
+	n = kn->dedup.n;
 	spin_unlock_bh(&kn->pending_lock);
+	return n;
+}
+
+u64 kcoap_exchanges_gauge(struct kcoap_net *kn)
+{
+	u64 n;
+
+	spin_lock_bh(&kn->pending_lock);
+	n = kn->npending;
+	spin_unlock_bh(&kn->pending_lock);
+	return n;
 }

@@ -31,7 +31,9 @@ void kcoap_requests_module_exit(void);
 void kcoap_requests_init(struct kcoap_net *kn);
 /* After every endpoint is closed: frees the remaining records. */
 void kcoap_requests_exit(struct kcoap_net *kn);
-void kcoap_requests_gauges(struct kcoap_net *kn, u64 *dedup, u64 *pending);
+/* stats gauges: dedup_entries, exchanges */
+u64 kcoap_dedup_gauge(struct kcoap_net *kn);
+u64 kcoap_exchanges_gauge(struct kcoap_net *kn);
 /* Softirq.  Either forwards (returns true) or fills reply (5.03). */
 bool kcoap_request_forward(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,

@@ -5,7 +5,6 @@
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
-#include <net/netns/generic.h>
 
 #include "kcoap.h"
 
@@ -90,29 +89,27 @@ u64 kcoap_stats_sum(struct kcoap_stats __percpu *stats, int id)
 	return sum;
 }
 
+/*
+ * Gauges: values their own layer computes when read (the size of a table
+ * under its lock).  Set at module init, before any namespace exists.
+ */
+static kcoap_gauge_fn kcoap_gauges[__COAP_STATS_A_MAX] __ro_after_init;
+
+void __init kcoap_stats_gauge(int id, kcoap_gauge_fn fn)
+{
+	kcoap_gauges[id] = fn;
+}
+
 u64 kcoap_stat_read(struct kcoap_net *kn, int id)
 {
-	u64 dedup, pending, b1, b2;
+	kcoap_gauge_fn gauge = kcoap_gauges[id];
 
-	if (id == COAP_STATS_A_DEDUP_ENTRIES ||
-	    id == COAP_STATS_A_EXCHANGES) {
-		kcoap_requests_gauges(kn, &dedup, &pending);
-		return id == COAP_STATS_A_EXCHANGES ? pending : dedup;
-	}
-	if (id == COAP_STATS_A_OBSERVERS)
-		return kcoap_observe_gauge(kn);
-	if (id == COAP_STATS_A_BLOCK1_BUFFERS ||
-	    id == COAP_STATS_A_BLOCK2_CACHED) {
-		kcoap_block_gauges(kn, &b1, &b2);
-		return id == COAP_STATS_A_BLOCK1_BUFFERS ? b1 : b2;
-	}
-
-	return kcoap_stats_sum(kn->stats, id);
+	return gauge ? gauge(kn) : kcoap_stats_sum(kn->stats, id);
 }
 
 static int kcoap_stats_show(struct seq_file *seq, void *v)
 {
-	struct kcoap_net *kn = kcoap_pernet(seq_file_single_net(seq));
+	struct kcoap_net *kn = pde_data(file_inode(seq->file));
 	int i;
 
 	for (i = 1; i < __COAP_STATS_A_MAX; i++)
@@ -133,7 +130,7 @@ int kcoap_stats_init(struct kcoap_net *kn)
 	if (!kn->stats)
 		return -ENOMEM;
 	if (!proc_create_net_single("coap_stats", 0444, kn->net->proc_net,
-				    kcoap_stats_show, NULL)) {
+				    kcoap_stats_show, kn)) {
 		free_percpu(kn->stats);
 		kn->stats = NULL;
 		return -ENOMEM;

@@ -18,6 +18,10 @@ struct kcoap_stats {
 #define kcoap_stat_inc_nr(kn, nr) this_cpu_inc((kn)->stats->v[nr])
 
 struct kcoap_net;
+typedef u64 (*kcoap_gauge_fn)(struct kcoap_net *kn);
+
+/* id's value is read from fn instead of counted (module init only) */
+void kcoap_stats_gauge(int id, kcoap_gauge_fn fn);
 int kcoap_stats_init(struct kcoap_net *kn);
 void kcoap_stats_exit(struct kcoap_net *kn);
 u64 kcoap_stat_read(struct kcoap_net *kn, int id);
