@@ -211,15 +211,6 @@ void kcoap_server_request(struct kcoap_endpoint *ep,
 /* netlink.c */
 int kcoap_netlink_init(void);
 void kcoap_netlink_exit(void);
-struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
-				     struct kcoap_endpoint *ep,
-				     const struct kcoap_peer *peer,
-				     const struct coap_msg *req,
-				     const struct kcoap_resource *res);
-int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid);
-void kcoap_nl_observers_event(struct kcoap_net *kn,
-			      const struct kcoap_resource *res,
-			      unsigned int count);
 
 /* observe.c */
 unsigned int kcoap_notify_con_every(void);

@@ -129,6 +129,7 @@ static u32 *kcoap_param_field(struct kcoap_params *p, int type)
 }
 
 static struct genl_family kcoap_genl_family;
+static const struct kcoap_owner_ops kcoap_nl_owner_ops;
 
 /* A required attribute: missing means EINVAL and a message naming it. */
 static bool kcoap_nl_missing(struct genl_info *info, int type, const char *msg)
@@ -463,7 +464,7 @@ static int kcoap_nl_resource_add(struct sk_buff *skb, struct genl_info *info)
 		spec.notify_con = nla_get_u32(a[COAP_A_NOTIFY_CON]);
 
 	err = kcoap_resource_add(kcoap_nl_kn(info), info->snd_portid,
-				 kcoap_nl_sk(skb), &spec);
+				 kcoap_nl_sk(skb), &kcoap_nl_owner_ops, &spec);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, a[COAP_A_PATH],
 				    "path already registered");
@@ -899,11 +900,11 @@ static int kcoap_nl_put_request(struct sk_buff *skb, u64 handle,
 	return 0;
 }
 
-struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
-				     struct kcoap_endpoint *ep,
-				     const struct kcoap_peer *peer,
-				     const struct coap_msg *req,
-				     const struct kcoap_resource *res)
+static struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
+					    struct kcoap_endpoint *ep,
+					    const struct kcoap_peer *peer,
+					    const struct coap_msg *req,
+					    const struct kcoap_resource *res)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -923,9 +924,10 @@ struct sk_buff *kcoap_nl_request_msg(struct kcoap_net *kn, u64 handle,
 	return skb;
 }
 
-int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid)
+static int kcoap_nl_deliver(struct kcoap_net *kn, struct sk_buff *msg,
+			    const struct kcoap_daemon *d)
 {
-	return genlmsg_unicast(kn->net, msg, portid);
+	return genlmsg_unicast(kn->net, msg, d->portid);
 }
 
 /*
@@ -933,9 +935,9 @@ int kcoap_nl_unicast(struct kcoap_net *kn, struct sk_buff *msg, u32 portid)
  * Best effort: a daemon whose socket buffer is full misses it, as it
  * would miss any datagram.
  */
-void kcoap_nl_observers_event(struct kcoap_net *kn,
-			      const struct kcoap_resource *res,
-			      unsigned int count)
+static void kcoap_nl_observers_event(struct kcoap_net *kn,
+				     const struct kcoap_resource *res,
+				     unsigned int count)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -957,6 +959,13 @@ void kcoap_nl_observers_event(struct kcoap_net *kn,
 	genlmsg_end(skb, hdr);
 	genlmsg_unicast(kn->net, skb, res->owner->portid);
 }
+
+/* How the message layers reach a daemon (struct kcoap_daemon.ops). */
+static const struct kcoap_owner_ops kcoap_nl_owner_ops = {
+	.request_msg = kcoap_nl_request_msg,
+	.deliver = kcoap_nl_deliver,
+	.observers = kcoap_nl_observers_event,
+};
 
 /* A netlink socket closed: if it was a daemon, its resources go. */
 static int kcoap_nl_notify(struct notifier_block *nb, unsigned long event,

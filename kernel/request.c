@@ -732,7 +732,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		goto fail;
 	p->res = res;
 	p->bw = *bw;
-	msg = kcoap_nl_request_msg(kn, p->handle, ep, peer, req, res);
+	msg = d->ops->request_msg(kn, p->handle, ep, peer, req, res);
 	if (!msg)
 		goto fail_free;
 
@@ -740,14 +740,14 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 	err = kcoap_pending_open(p, req);
 	if (err == -ENOSPC) {
 		spin_unlock(&kn->pending_lock);
-		nlmsg_free(msg);
+		kfree_skb(msg);
 		kcoap_pending_free(p);
 		kcoap_reply_busy(ep, reply);
 		return false;
 	}
 	if (!err) {
 		/* never sleeps: the message is queued or refused at once */
-		err = kcoap_nl_unicast(kn, msg, d->portid);
+		err = d->ops->deliver(kn, msg, d);
 		msg = NULL;
 		if (err) {
 			/* not delivered: nobody will answer, forget it all */
@@ -762,7 +762,7 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 		kcoap_ep_stat_inc(ep, REQ_FORWARDED);
 		return true;
 	}
-	nlmsg_free(msg);
+	kfree_skb(msg);
 fail_free:
 	kcoap_pending_free(p);
 fail:

@@ -105,10 +105,13 @@ bool kcoap_path_valid(const char *path)
 	return !*p;
 }
 
-/* The caller's record: its socket is alive, so a match is never stale. */
-static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
-					     const struct sock *nlsk,
-					     bool create)
+/*
+ * The caller's record, made on its first resource: its socket is alive,
+ * so a match is never stale.
+ */
+static struct kcoap_daemon *
+kcoap_daemon_get(struct kcoap_net *kn, u32 portid, const struct sock *nlsk,
+		 const struct kcoap_owner_ops *ops)
 {
 	struct kcoap_daemon *d;
 
@@ -116,12 +119,11 @@ static struct kcoap_daemon *kcoap_daemon_get(struct kcoap_net *kn, u32 portid,
 	list_for_each_entry(d, &kn->daemons, node)
 		if (kcoap_daemon_is(d, portid, nlsk))
 			return d;
-	if (!create)
-		return NULL;
 	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return NULL;
 	d->memcg = get_mem_cgroup_from_mm(current->mm);
+	d->ops = ops;
 	d->portid = portid;
 	d->nlsk = nlsk;
 	list_add(&d->node, &kn->daemons);
@@ -167,6 +169,7 @@ static size_t kcoap_strsize(const char *s)
 
 int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 		       const struct sock *nlsk,
+		       const struct kcoap_owner_ops *ops,
 		       const struct kcoap_resource_spec *spec)
 {
 	struct kcoap_resource *r;
@@ -199,7 +202,7 @@ int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 	if (kn->nresources >= max_resources)
 		goto fail;
 	err = -ENOMEM;
-	r->owner = kcoap_daemon_get(kn, portid, nlsk, true);
+	r->owner = kcoap_daemon_get(kn, portid, nlsk, ops);
 	if (!r->owner)
 		goto fail;
 	err = rhashtable_lookup_insert_key(&kn->resources, &key, &r->hnode,

@@ -13,7 +13,36 @@
 #include "linkformat.h"
 #include "observe.h"
 
+struct coap_msg;
+struct kcoap_daemon;
+struct kcoap_endpoint;
 struct kcoap_net;
+struct kcoap_peer;
+struct kcoap_resource;
+struct sk_buff;
+
+/*
+ * How a daemon is reached, given by the front end that registered it
+ * (netlink.c), so that the message layers never call a front end.  Any
+ * context, never sleeping.
+ *
+ * request_msg: the message telling the daemon of req under handle (NULL
+ * if it cannot be built; kfree_skb frees one not delivered).
+ * deliver: msg (consumed) to the daemon, queued or refused at once.
+ * observers: res now has count observers (its first came or its last went).
+ */
+struct kcoap_owner_ops {
+	struct sk_buff *(*request_msg)(struct kcoap_net *kn, u64 handle,
+				       struct kcoap_endpoint *ep,
+				       const struct kcoap_peer *peer,
+				       const struct coap_msg *req,
+				       const struct kcoap_resource *res);
+	int (*deliver)(struct kcoap_net *kn, struct sk_buff *msg,
+		       const struct kcoap_daemon *d);
+	void (*observers)(struct kcoap_net *kn,
+			  const struct kcoap_resource *res,
+			  unsigned int count);
+};
 
 /*
  * A daemon: the netlink socket (port id) that registered resources.
@@ -29,6 +58,8 @@ struct kcoap_daemon {
 	 * this daemon's resources, observers, is charged to it.
 	 */
 	struct mem_cgroup *memcg;
+	/* NULL for a CoAP socket's pseudo-daemon, which owns no resource */
+	const struct kcoap_owner_ops *ops;
 	u32 portid;
 	/*
 	 * The netlink socket that registered, as an identity: netlink frees a
@@ -93,6 +124,7 @@ bool kcoap_path_valid(const char *path);
 /* A daemon is named by its netlink port id and socket (see nlsk). */
 int kcoap_resource_add(struct kcoap_net *kn, u32 portid,
 		       const struct sock *nlsk,
+		       const struct kcoap_owner_ops *ops,
 		       const struct kcoap_resource_spec *spec);
 int kcoap_resource_del(struct kcoap_net *kn, u32 portid,
 		       const struct sock *nlsk, const char *path);

@@ -127,7 +127,7 @@ static int res_add(struct kcoap_net *kn, u32 portid, const char *path)
 		.ct = -1,
 	};
 
-	return kcoap_resource_add(kn, portid, NULL, &spec);
+	return kcoap_resource_add(kn, portid, NULL, NULL, &spec);
 }
 
 static void res_add_ok(struct kunit *test, u32 portid, const char *path)
@@ -318,7 +318,7 @@ static void res_add_lookup(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, rt);
 	KUNIT_ASSERT_NOT_NULL(test, if_);
 	KUNIT_ASSERT_NOT_NULL(test, title);
-	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, NULL, &spec), 0);
+	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, NULL, NULL, &spec), 0);
 	KUNIT_EXPECT_EQ(test, kn->nresources, 1U);
 
 	/* the table keeps its own copies of the strings */
@@ -691,7 +691,7 @@ static void res_portid_reused(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	KUNIT_ASSERT_NOT_NULL(test, new);
 	spec.path = "/old";
-	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, old, &spec), 0);
+	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, old, NULL, &spec), 0);
 	sock_set_flag(old, SOCK_DEAD);
 
 	KUNIT_EXPECT_EQ(test, kcoap_resource_publish(kn, PORT_A, new, "/old",
@@ -700,7 +700,7 @@ static void res_portid_reused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kcoap_resource_del(kn, PORT_A, new, "/old"),
 			-EPERM);
 	spec.path = "/new";
-	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, new, &spec), 0);
+	KUNIT_ASSERT_EQ(test, kcoap_resource_add(kn, PORT_A, new, NULL, &spec), 0);
 	KUNIT_EXPECT_EQ(test, res_ndaemons(kn), 2U);
 
 	kcoap_daemon_release(kn, PORT_A);
