@@ -68,6 +68,7 @@ static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 		return NULL;
 	}
 	ep->kn = kn;
+	ep->rx_ops = &kcoap_server_rx_ops;
 	refcount_set(&ep->ref, 1);
 	ep->free = kcoap_endpoint_free;
 	kcoap_params_default(&ep->params);

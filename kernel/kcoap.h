@@ -107,6 +107,7 @@ static inline void kcoap_dump_gen_bump(struct kcoap_net *kn)
 struct kcoap_endpoint {
 	struct list_head node;		/* in kcoap_net.endpoints */
 	struct kcoap_net *kn;
+	const struct kcoap_rx_ops *rx_ops;	/* set before it is hooked */
 	/*
 	 * sock: the socket we created (or the CoAP socket's), released at
 	 * teardown; NULL for an adopted one, whose struct socket goes with
@@ -180,6 +181,20 @@ static inline void kcoap_endpoint_put(struct kcoap_endpoint *ep)
 int kcoap_sock_init_module(void);
 void kcoap_sock_exit_module(void);
 
+/*
+ * What rx.c hands on from an endpoint's socket (softirq, rcu_read_lock):
+ * ack, an ACK (or with rst, a RST) for mid from peer, true if it matched
+ * an exchange; request, a request to answer.  Given by the endpoint's
+ * owner, so the receive path calls no layer above it.
+ */
+struct kcoap_rx_ops {
+	bool (*ack)(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
+		    u16 mid, bool rst);
+	void (*request)(struct kcoap_endpoint *ep,
+			const struct kcoap_peer *peer,
+			const struct coap_msg *req);
+};
+
 /* rx.c: encap_rcv of every endpoint socket (softirq) */
 int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb);
 bool kcoap_rx_message(struct kcoap_endpoint *ep, struct sk_buff *skb,
@@ -204,9 +219,7 @@ struct kcoap_answer {
 
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		      struct kcoap_answer *a);
-void kcoap_server_request(struct kcoap_endpoint *ep,
-			  const struct kcoap_peer *peer,
-			  const struct coap_msg *req);
+extern const struct kcoap_rx_ops kcoap_server_rx_ops;
 
 /* netlink.c */
 int kcoap_netlink_init(void);

@@ -55,8 +55,7 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			drop = COAP_STATS_A_DROP_RST_NOT_EMPTY;
 			break;
 		}
-		if (kcoap_request_ack(ep, peer, msg->mid, true) ||
-		    kcoap_observe_ack(ep, peer, msg->mid, true))
+		if (ep->rx_ops->ack(ep, peer, msg->mid, true))
 			return;
 		drop = COAP_STATS_A_DROP_UNMATCHED_RST;
 		break;
@@ -66,8 +65,7 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			drop = COAP_STATS_A_DROP_ACK_WITH_REQUEST;
 			break;
 		}
-		if (kcoap_request_ack(ep, peer, msg->mid, false) ||
-		    kcoap_observe_ack(ep, peer, msg->mid, false))
+		if (ep->rx_ops->ack(ep, peer, msg->mid, false))
 			return;
 		drop = COAP_STATS_A_DROP_UNMATCHED_ACK;
 		break;
@@ -84,7 +82,7 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 			break;
 		}
 		if (cls == 0) {
-			kcoap_server_request(ep, peer, msg);
+			ep->rx_ops->request(ep, peer, msg);
 			return;
 		}
 		/* a response we have no exchange for, or a reserved class */

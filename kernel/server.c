@@ -326,9 +326,9 @@ static bool kcoap_server_forward(struct kcoap_endpoint *ep,
 	return sent;
 }
 
-void kcoap_server_request(struct kcoap_endpoint *ep,
-			  const struct kcoap_peer *peer,
-			  const struct coap_msg *req)
+static void kcoap_server_request(struct kcoap_endpoint *ep,
+				 const struct kcoap_peer *peer,
+				 const struct coap_msg *req)
 {
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_reply reply = {};
@@ -416,3 +416,17 @@ out:
 	kfree(buf);
 	kfree(ri);
 }
+
+/* An ACK or RST answers a separate response or a CON notification. */
+static bool kcoap_server_ack(struct kcoap_endpoint *ep,
+			     const struct kcoap_peer *peer, u16 mid, bool rst)
+{
+	return kcoap_request_ack(ep, peer, mid, rst) ||
+	       kcoap_observe_ack(ep, peer, mid, rst);
+}
+
+/* What an endpoint's received messages become (kcoap_endpoint.rx_ops). */
+const struct kcoap_rx_ops kcoap_server_rx_ops = {
+	.ack = kcoap_server_ack,
+	.request = kcoap_server_request,
+};

@@ -14,7 +14,8 @@
 #include <linux/in6.h>
 #include <linux/tracepoint.h>
 
-#include "kcoap.h"
+#include "codec.h"
+#include "peer.h"
 
 DECLARE_EVENT_CLASS(coap_msg,
 	TP_PROTO(const struct kcoap_peer *peer, const u8 *msg, u32 len),
