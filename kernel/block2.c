@@ -190,7 +190,7 @@ bool kcoap_block2_cached(struct kcoap_endpoint *ep,
 		out.mid = req->mid;
 	} else {
 		out.type = COAP_TYPE_NON;
-		out.mid = (u16)atomic_inc_return(&ep->next_mid);
+		out.mid = kcoap_ep_new_mid(ep);
 	}
 	/* built under the lock: the option values live in the entry */
 	skb = kcoap_msg_skb(&out);

@@ -130,6 +130,15 @@ struct kcoap_endpoint {
 	atomic_t next_mid;		/* MIDs for messages we originate */
 };
 
+/*
+ * The Message ID of a message the endpoint originates (CON or NON): the
+ * one place IDs are made, counting up from a random start (section 4.4).
+ */
+static inline u16 kcoap_ep_new_mid(struct kcoap_endpoint *ep)
+{
+	return (u16)atomic_inc_return(&ep->next_mid);
+}
+
 /* An event on an endpoint: counted for it and for its namespace. */
 static inline void kcoap_ep_stat_inc_nr(struct kcoap_endpoint *ep, int nr)
 {

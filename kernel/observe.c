@@ -242,7 +242,7 @@ static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 		if (!tx)
 			goto fail;
 	}
-	mid = (u16)atomic_inc_return(&o->ep->next_mid);
+	mid = kcoap_ep_new_mid(o->ep);
 	skb = kcoap_obs_build(o, repr, seq, con ? COAP_TYPE_CON : COAP_TYPE_NON,
 			      mid, final);
 	if (!skb)
@@ -443,7 +443,7 @@ static void kcoap_obs_retransmit(struct kcoap_net *kn, struct kcoap_obs_tx *tx)
 		repr = rcu_dereference(o->res->repr);
 	if (repr && !kcoap_obs_final_for(o, repr)) {
 		/* section 4.5.2: the fresher state, counted as this attempt */
-		mid = (u16)atomic_inc_return(&o->ep->next_mid);
+		mid = kcoap_ep_new_mid(o->ep);
 		skb = kcoap_obs_build(o, repr, o->res->obs.seq, COAP_TYPE_CON,
 				      mid, 0);
 		if (skb) {

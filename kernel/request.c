@@ -462,10 +462,10 @@ static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 	} else if (p->type == COAP_TYPE_CON && !p->sep_non) {
 		/* separate response, confirmable like its request (5.2.2) */
 		out->type = COAP_TYPE_CON;
-		out->mid = (u16)atomic_inc_return(&p->ep->next_mid);
+		out->mid = kcoap_ep_new_mid(p->ep);
 	} else {
 		out->type = COAP_TYPE_NON;
-		out->mid = (u16)atomic_inc_return(&p->ep->next_mid);
+		out->mid = kcoap_ep_new_mid(p->ep);
 	}
 	skb = kcoap_msg_skb(out);
 	if (!skb)

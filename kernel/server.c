@@ -34,7 +34,7 @@ int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 	} else {
 		/* a NON request gets a NON response with its own MID */
 		out.type = COAP_TYPE_NON;
-		out.mid = (u16)atomic_inc_return(&ep->next_mid);
+		out.mid = kcoap_ep_new_mid(ep);
 	}
 	return kcoap_endpoint_send(ep, peer, &out);
 }

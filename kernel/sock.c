@@ -309,7 +309,7 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 	err = 0;	/* the allocator may leave an error behind on success */
 	skb_reserve(cx->skb, KCOAP_SOCK_HEADROOM);
 	/* section 4.4: the kernel, not the application, picks the MID */
-	cx->mid = (u16)atomic_inc_return(&cs->ep.next_mid);
+	cx->mid = kcoap_ep_new_mid(&cs->ep);
 	buf[2] = cx->mid >> 8;
 	buf[3] = cx->mid;
 	skb_put_data(cx->skb, buf, len);
