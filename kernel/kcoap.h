@@ -191,23 +191,37 @@ int kcoap_sock_init_module(void);
 void kcoap_sock_exit_module(void);
 
 /*
- * What rx.c hands on from an endpoint's socket (softirq, rcu_read_lock):
- * ack, an ACK (or with rst, a RST) for mid from peer, true if it matched
- * an exchange; request, a request to answer.  Given by the endpoint's
- * owner, so the receive path calls no layer above it.
+ * What rx.c's dispatcher hands on from an endpoint (softirq, under
+ * rcu_read_lock), after the RFC 7252 section 4.2/4.3 rules it applies to
+ * every endpoint alike.  Given by the endpoint's owner (the server's for
+ * endpoints, a CoAP socket's for its own), so the receive path calls no
+ * layer above it.  "Deliver" means the caller queues the datagram to the
+ * application (CoAP sockets); otherwise the message layer consumed it.
+ *
+ * ack: an ACK or RST (msg->type) for one of our CONs: -1 if it matched
+ * nothing, 0 consumed, 1 deliver (a piggybacked response).
+ * request: a request; true to deliver.
+ * response: a CON or NON response; true to deliver.  NULL when the owner
+ * sends no requests (then a response has no context).
  */
 struct kcoap_rx_ops {
-	bool (*ack)(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
-		    u16 mid, bool rst);
-	void (*request)(struct kcoap_endpoint *ep,
+	int (*ack)(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
+		   const struct coap_msg *msg);
+	bool (*request)(struct kcoap_endpoint *ep,
 			const struct kcoap_peer *peer,
 			const struct coap_msg *req);
+	bool (*response)(struct kcoap_endpoint *ep,
+			 const struct kcoap_peer *peer,
+			 const struct coap_msg *resp);
 };
 
 /* rx.c: encap_rcv of every endpoint socket (softirq) */
 int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb);
 bool kcoap_rx_message(struct kcoap_endpoint *ep, struct sk_buff *skb,
 		      struct kcoap_peer *peer, struct coap_msg *msg);
+bool kcoap_rx_dispatch(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer,
+		       const struct coap_msg *msg);
 void kcoap_rx_orphan(struct sock *sk, struct sk_buff *skb);
 void kcoap_send_empty(struct kcoap_endpoint *ep,
 		      const struct kcoap_peer *peer, u8 type, u16 mid);

@@ -41,33 +41,39 @@ void kcoap_send_empty(struct kcoap_endpoint *ep,
 	kcoap_endpoint_send(ep, peer, &out);
 }
 
-static void kcoap_dispatch(struct kcoap_endpoint *ep,
-			   const struct kcoap_peer *peer,
-			   const struct coap_msg *msg)
+/*
+ * Sections 4.2 and 4.3 for every endpoint, CoAP sockets included: what is
+ * malformed in context is counted and dropped (a CON answered with RST
+ * where the rules say so), pings are answered, and the rest goes to the
+ * endpoint's rx_ops.  True when the caller should deliver the datagram.
+ */
+bool kcoap_rx_dispatch(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer,
+		       const struct coap_msg *msg)
 {
-	u8 cls = COAP_CODE_CLASS(msg->code);
-	int drop;
+	const struct kcoap_rx_ops *ops = ep->rx_ops;
+	int drop, ret;
 
 	switch (msg->type) {
 	case COAP_TYPE_RST:
-		/* section 4.2: a Reset must be empty; it cancels what it names */
-		if (msg->code) {
+	case COAP_TYPE_ACK:
+		/* a Reset must be empty; an ACK carries a response or nothing */
+		if (msg->type == COAP_TYPE_RST && msg->code) {
 			drop = COAP_STATS_A_DROP_RST_NOT_EMPTY;
 			break;
 		}
-		if (ep->rx_ops->ack(ep, peer, msg->mid, true))
-			return;
-		drop = COAP_STATS_A_DROP_UNMATCHED_RST;
-		break;
-	case COAP_TYPE_ACK:
-		/* an ACK carries a response or nothing */
-		if (coap_code_is_request(msg->code)) {
+		if (msg->type == COAP_TYPE_ACK &&
+		    coap_code_is_request(msg->code)) {
 			drop = COAP_STATS_A_DROP_ACK_WITH_REQUEST;
 			break;
 		}
-		if (ep->rx_ops->ack(ep, peer, msg->mid, false))
-			return;
-		drop = COAP_STATS_A_DROP_UNMATCHED_ACK;
+		/* either one ends the exchange it names */
+		ret = ops->ack(ep, peer, msg);
+		if (ret >= 0)
+			return ret;
+		drop = msg->type == COAP_TYPE_RST ?
+		       COAP_STATS_A_DROP_UNMATCHED_RST :
+		       COAP_STATS_A_DROP_UNMATCHED_ACK;
 		break;
 	default:
 		if (msg->code == COAP_CODE_EMPTY) {
@@ -76,15 +82,15 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 				kcoap_ep_stat_inc(ep, RX_PINGS);
 				kcoap_send_empty(ep, peer, COAP_TYPE_RST,
 						 msg->mid);
-				return;
+				return false;
 			}
 			drop = COAP_STATS_A_DROP_EMPTY_NON;
 			break;
 		}
-		if (cls == 0) {
-			ep->rx_ops->request(ep, peer, msg);
-			return;
-		}
+		if (coap_code_is_request(msg->code))
+			return ops->request(ep, peer, msg);
+		if (coap_code_is_response(msg->code) && ops->response)
+			return ops->response(ep, peer, msg);
 		/* a response we have no exchange for, or a reserved class */
 		drop = coap_code_is_response(msg->code) ?
 			COAP_STATS_A_DROP_RESPONSE_NO_CONTEXT :
@@ -95,6 +101,7 @@ static void kcoap_dispatch(struct kcoap_endpoint *ep,
 		break;
 	}
 	kcoap_ep_stat_inc_nr(ep, drop);
+	return false;
 }
 
 /*
@@ -151,8 +158,9 @@ int kcoap_udp_recv(struct sock *sk, struct sk_buff *skb)
 		kcoap_rx_orphan(sk, skb);
 		return 0;
 	}
+	/* an endpoint's own messages are never delivered anywhere */
 	if (kcoap_rx_message(ep, skb, &peer, &msg))
-		kcoap_dispatch(ep, &peer, &msg);
+		kcoap_rx_dispatch(ep, &peer, &msg);
 	consume_skb(skb);
 	return 0;
 }

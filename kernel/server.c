@@ -418,15 +418,29 @@ out:
 }
 
 /* An ACK or RST answers a separate response or a CON notification. */
-static bool kcoap_server_ack(struct kcoap_endpoint *ep,
-			     const struct kcoap_peer *peer, u16 mid, bool rst)
+static int kcoap_server_ack(struct kcoap_endpoint *ep,
+			    const struct kcoap_peer *peer,
+			    const struct coap_msg *msg)
 {
-	return kcoap_request_ack(ep, peer, mid, rst) ||
-	       kcoap_observe_ack(ep, peer, mid, rst);
+	bool rst = msg->type == COAP_TYPE_RST;
+
+	if (kcoap_request_ack(ep, peer, msg->mid, rst) ||
+	    kcoap_observe_ack(ep, peer, msg->mid, rst))
+		return 0;
+	return -1;
+}
+
+/* Answered here or by a daemon: an endpoint delivers nothing. */
+static bool kcoap_server_rx_request(struct kcoap_endpoint *ep,
+				    const struct kcoap_peer *peer,
+				    const struct coap_msg *req)
+{
+	kcoap_server_request(ep, peer, req);
+	return false;
 }
 
 /* What an endpoint's received messages become (kcoap_endpoint.rx_ops). */
 const struct kcoap_rx_ops kcoap_server_rx_ops = {
 	.ack = kcoap_server_ack,
-	.request = kcoap_server_request,
+	.request = kcoap_server_rx_request,
 };

@@ -514,60 +514,43 @@ static bool kcoap_sock_request(struct kcoap_csock *cs,
 	return false;
 }
 
-static bool kcoap_sock_dispatch(struct kcoap_csock *cs,
-				const struct kcoap_peer *peer,
-				const struct coap_msg *msg)
-{
-	struct kcoap_endpoint *ep = &cs->ep;
-	int drop, ret;
+/* ---- rx_ops: what the shared receive rules hand on (softirq) ---- */
 
-	switch (msg->type) {
-	case COAP_TYPE_RST:
-	case COAP_TYPE_ACK:
-		if (msg->type == COAP_TYPE_RST && msg->code) {
-			drop = COAP_STATS_A_DROP_RST_NOT_EMPTY;
-			break;
-		}
-		if (msg->type == COAP_TYPE_ACK &&
-		    coap_code_is_request(msg->code)) {
-			drop = COAP_STATS_A_DROP_ACK_WITH_REQUEST;
-			break;
-		}
-		/* one of our separate responses, then one of our requests */
-		if (kcoap_request_ack(ep, peer, msg->mid,
-				      msg->type == COAP_TYPE_RST))
-			return false;
-		ret = kcoap_cx_ack(cs, peer, msg);
-		if (ret >= 0)
-			return ret;
-		drop = msg->type == COAP_TYPE_RST ?
-		       COAP_STATS_A_DROP_UNMATCHED_RST :
-		       COAP_STATS_A_DROP_UNMATCHED_ACK;
-		break;
-	default:
-		if (msg->code == COAP_CODE_EMPTY) {
-			if (msg->type == COAP_TYPE_CON) {
-				/* CoAP ping (section 4.3) */
-				kcoap_ep_stat_inc(ep, RX_PINGS);
-				kcoap_send_empty(ep, peer, COAP_TYPE_RST,
-						 msg->mid);
-				return false;
-			}
-			drop = COAP_STATS_A_DROP_EMPTY_NON;
-			break;
-		}
-		if (coap_code_is_request(msg->code))
-			return kcoap_sock_request(cs, peer, msg);
-		if (coap_code_is_response(msg->code))
-			return kcoap_cx_response(cs, peer, msg);
-		drop = COAP_STATS_A_DROP_RESERVED_CODE;
-		if (msg->type == COAP_TYPE_CON)
-			kcoap_send_empty(ep, peer, COAP_TYPE_RST, msg->mid);
-		break;
-	}
-	kcoap_ep_stat_inc_nr(ep, drop);
-	return false;
+static struct kcoap_csock *kcoap_ep_csock(struct kcoap_endpoint *ep)
+{
+	return container_of(ep, struct kcoap_csock, ep);
 }
+
+static int kcoap_sock_rx_ack(struct kcoap_endpoint *ep,
+			     const struct kcoap_peer *peer,
+			     const struct coap_msg *msg)
+{
+	/* one of our separate responses, then one of our requests */
+	if (kcoap_request_ack(ep, peer, msg->mid,
+			      msg->type == COAP_TYPE_RST))
+		return 0;
+	return kcoap_cx_ack(kcoap_ep_csock(ep), peer, msg);
+}
+
+static bool kcoap_sock_rx_request(struct kcoap_endpoint *ep,
+				  const struct kcoap_peer *peer,
+				  const struct coap_msg *req)
+{
+	return kcoap_sock_request(kcoap_ep_csock(ep), peer, req);
+}
+
+static bool kcoap_sock_rx_response(struct kcoap_endpoint *ep,
+				   const struct kcoap_peer *peer,
+				   const struct coap_msg *resp)
+{
+	return kcoap_cx_response(kcoap_ep_csock(ep), peer, resp);
+}
+
+static const struct kcoap_rx_ops kcoap_sock_rx_ops = {
+	.ack = kcoap_sock_rx_ack,
+	.request = kcoap_sock_rx_request,
+	.response = kcoap_sock_rx_response,
+};
 
 /* encap_rcv: 0 when the message layer consumed skb, 1 to let UDP queue it. */
 static int kcoap_sock_rcv(struct sock *sk, struct sk_buff *skb)
@@ -581,7 +564,7 @@ static int kcoap_sock_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	if (kcoap_rx_message(&cs->ep, skb, &peer, &msg) &&
-	    kcoap_sock_dispatch(cs, &peer, &msg))
+	    kcoap_rx_dispatch(&cs->ep, &peer, &msg))
 		return 1;
 	consume_skb(skb);
 	return 0;
@@ -972,6 +955,7 @@ static int kcoap_sock_init(struct sock *sk)
 		kfree(cs);
 		return err;
 	}
+	cs->ep.rx_ops = &kcoap_sock_rx_ops;
 	cs->sk = sk;
 	/* what sendmsg allocates for the socket is charged to its memcg */
 	sk->sk_allocation = GFP_KERNEL_ACCOUNT;
