@@ -1015,6 +1015,16 @@ static void kcoap_sock_destroy(struct sock *sk)
 
 /* ---- registration ------------------------------------------------------- */
 
+/*
+ * Our proto is UDP's with six methods replaced, copied at module init from
+ * the running kernel's own UDP socket.  It cannot be a static struct
+ * proto naming each method, as l2tp_ip's does: most of UDP's methods
+ * (udp_recvmsg, udp_init_sock, udp_destroy_sock, udp_v4_get_port,
+ * udp_v4_rehash, udp_lib_close and every IPv6 one but the pre-connect
+ * hooks) are not exported to modules.  The copy also matches the kernel
+ * the module runs on, fields added after 6.1 included; what must not be
+ * UDP's is overridden here.
+ */
 static void kcoap_prot_fill(struct proto *p, const struct proto *udp,
 			    const char *name)
 {
