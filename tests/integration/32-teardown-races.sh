@@ -7,6 +7,8 @@
 # process doing the teardown.
 # smp-run: yes
 . "$(dirname "$0")/lib.sh"
+# outputs of the helpers; /tmp is the host's, shared with other test kernels
+W=$(mktemp -d /tmp/kcoap-races.XXXXXX)
 RACE="python3 $TOP/tests/integration/racetool.py"
 NL="python3 $TOP/tests/integration/nltool.py"
 P=/sys/module/coap/parameters
@@ -54,9 +56,9 @@ for i in $(seq 5); do
 	netem_ns "kx$i" || break
 	ip netns set "kx$i" $((100 + i))
 	ip netns exec "kx$i" $NL call endpoint_add addr=addr:127.0.0.1:5683 >/dev/null
-	ip netns exec "kx$i" $RACE hold --port 5683 > "/tmp/kx$i.out" &
+	ip netns exec "kx$i" $RACE hold --port 5683 > "$W/kx$i.out" &
 	pid=$!
-	wait_until -t 30 grep -q ready "/tmp/kx$i.out"
+	wait_until -t 30 grep -q ready "$W/kx$i.out"
 	# let requests pile up, then end every process in the namespace
 	wait_until -t 30 exchanges_in "kx$i" -ge 20
 	kill -9 $pid "$(pgrep -P $pid)" 2>/dev/null
@@ -65,7 +67,7 @@ for i in $(seq 5); do
 	ip netns delete "kx$i"
 	# the namespace is really gone once its id disappears here
 	wait_until nsid_gone $((100 + i)) && gone=$((gone + 1))
-	rm -f "/tmp/kx$i.out"
+	rm -f "$W/kx$i.out"
 done
 check "5 namespaces exited with requests in flight" [ $gone = 5 ]
 fi
@@ -74,14 +76,14 @@ fi
 #    process there exits, the namespace (and the endpoint) go
 if step 5; then
 ip netns add ka && ip netns set ka 200 && ip -n ka link set lo up
-ip netns exec ka $NL adopt 127.0.0.1 5683 --hold > /tmp/ka.out &
-wait_until grep -q errno /tmp/ka.out
-expect "a socket adopted inside a namespace" "$(cat /tmp/ka.out)" '.errno == 0'
+ip netns exec ka $NL adopt 127.0.0.1 5683 --hold > "$W/ka.out" &
+wait_until grep -q errno "$W/ka.out"
+expect "a socket adopted inside a namespace" "$(cat "$W/ka.out")" '.errno == 0'
 check "  answers there" sh -c "ip netns exec ka $COAPTOOL raw 127.0.0.1 5683 40000001 | jq -e '.type == \"RST\"' >/dev/null"
 pkill -f "nltool.py adopt 127.0.0.1 5683"
 ip netns delete ka
 check "  the namespace exits once its processes have" wait_until nsid_gone 200
-rm -f /tmp/ka.out
+rm -f "$W/ka.out"
 fi
 
 # 6. an adopted socket whose owner turned encapsulation off (UDP_ENCAP 0)
@@ -90,15 +92,15 @@ fi
 #    namespace, until the module unloads
 if step 6; then
 ip netns add kd && ip netns set kd 201 && ip -n kd link set lo up
-ip netns exec kd $NL adopt 127.0.0.1 5683 --detach --hold > /tmp/kd.out &
-wait_until grep -q errno /tmp/kd.out
-expect "a socket adopted inside a namespace, then detached by its owner" "$(cat /tmp/kd.out)" '.errno == 0'
+ip netns exec kd $NL adopt 127.0.0.1 5683 --detach --hold > "$W/kd.out" &
+wait_until grep -q errno "$W/kd.out"
+expect "a socket adopted inside a namespace, then detached by its owner" "$(cat "$W/kd.out")" '.errno == 0'
 pkill -f "nltool.py adopt 127.0.0.1 5683 --detach"
 ip netns delete kd
 check "  rmmod after its owner closed it and left" rmmod coap
 check "  and the namespace is gone" wait_until nsid_gone 201
 check "  reload" insmod "$TOP/coap.ko"
-rm -f /tmp/kd.out
+rm -f "$W/kd.out"
 fi
 
 # 4. rmmod right after a daemon with 10,000 resources exits: every
@@ -110,4 +112,5 @@ expect "a daemon registered 10,000 resources and exited" "$r" '.registered == 10
 check "rmmod right after it" rmmod coap
 check "reload" insmod "$TOP/coap.ko"
 fi
+rm -rf "$W"
 finish

@@ -7,7 +7,7 @@ I=$TOP/tests/integration
 LIBCOAP_PORT=5690
 export LIBCOAP_PORT
 [ -x "$TOP/userspace/examples/coap-get" ] || make -s -C "$TOP/userspace" >/dev/null
-coap-server-notls -p $LIBCOAP_PORT >/tmp/kcoap-sock-srv.log 2>&1 &
+coap-server-notls -p $LIBCOAP_PORT >/dev/null 2>&1 &
 srv=$!
 sleep 1
 

@@ -16,10 +16,12 @@ namespaces with a flood inside).  Prints one JSON line of operation counts.
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -253,7 +255,10 @@ def main():
     seed = int(args[args.index("--seed") + 1]) if "--seed" in args else \
         random.randrange(1 << 30)
     end = time.time() + secs
-    tmp = "/tmp/churn.%d" % os.getpid()
+    # not named by our pid: /tmp is the host's, shared with any other test
+    # kernel running at the same time, whose pids are the same small ones
+    tmpdir = tempfile.mkdtemp(prefix="churn.")
+    tmp = os.path.join(tmpdir, "out")
     pids = [child(fn, random.Random(seed + i), end, "%s.%d" % (tmp, i))
             for i, fn in enumerate((traffic, sockets, operator))]
     bad = 0
@@ -267,6 +272,7 @@ def main():
             os.unlink("%s.%d" % (tmp, i))
         except OSError:
             pass
+    shutil.rmtree(tmpdir, ignore_errors=True)
     print(json.dumps(out), flush=True)
     return 1 if bad else 0
 
