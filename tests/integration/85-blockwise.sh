@@ -193,7 +193,11 @@ check "  block1_too_large counted 2" [ $(( $(stat block1_too_large) - b )) = 2 ]
 echo 16384 > $P/block1_max_body
 
 # block1_max_buffers: with the default lifetime (EXCHANGE_LIFETIME, minutes)
-# the two buffers that fill it cannot expire before the third asks
+# the two buffers that fill it cannot expire before the third asks, and
+# with block1_protect_ms far beyond the step neither may be evicted for it
+# however slowly the kernel runs (eviction has its own test, 42-netlink-safety)
+protect=$(cat $P/block1_protect_ms)
+echo 600000 > $P/block1_protect_ms
 g=$(stat block1_buffers)
 echo $((g + 2)) > $P/block1_max_buffers
 b=$(stat block1_buffers_full)
@@ -210,6 +214,7 @@ r1=$(req --code 0.03 --path large-update --sport 40010 --opt 27=$(blk 1 0 0) --p
 r2=$(req --code 0.03 --path large-update --sport 40011 --opt 27=$(blk 1 0 0) --pattern 16:16)
 expect "  below the bound again, both transfers complete (2.04)" "[$r1,$r2]" '.[0].code == "2.04" and .[1].code == "2.04"'
 check "  and their buffers are freed" [ "$(stat block1_buffers)" = "$g" ]
+echo "$protect" > $P/block1_protect_ms
 
 # block_timeout_ms: short lifetimes, for buffers of this step's own; the
 # 2.31 answers are the kernel's word that each buffer was made
