@@ -102,10 +102,9 @@ void kcoap_observe_init(struct kcoap_net *kn)
 static void kcoap_obs_count_changed(struct kcoap_net *kn,
 				    struct kcoap_resource *res)
 {
-	const struct kcoap_owner_ops *ops = res->owner->ops;
-
-	if (res->obs.n <= 1 && ops)
-		ops->observers(kn, res, res->obs.n);
+	/* a resource's owner registered it, so it has ops */
+	if (res->obs.n <= 1)
+		res->owner->ops->observers(kn, res, res->obs.n);
 }
 
 /* obs_lock held.  Take o off its resource's list. */
