@@ -43,7 +43,10 @@ if wait_until -t 120 gauges_zero kch; then ok "$name"; else not_ok "$name"; cat 
 ep_del_all
 check "the churn namespace exits" ip netns delete kch
 
-# finally the module, with a daemon, its requests and a flood in flight
+# finally the module, with a daemon, its requests and a flood in flight;
+# requests wait for the silent daemon longer than the test takes, so they
+# pile up however slowly the flood arrives
+echo 600000 > $P/request_timeout_ms
 $RACE hold --port 5683 > "$tmp/hold" &
 hold=$!
 wait_until grep -q ready "$tmp/hold"

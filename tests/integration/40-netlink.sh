@@ -13,11 +13,7 @@ daemon() {
 	local out=$1
 	shift
 	$NL daemon "$@" > "$out" &
-	for _ in $(seq 50); do
-		grep -q '"ready"\|"errno"' "$out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
+	wait_until has "$out" '"ready"|"errno"'
 }
 get() { $COAPTOOL req 127.0.0.1 $PORT "$@"; }
 
@@ -156,7 +152,7 @@ kill $d2; wait $d2 2>/dev/null
 
 # ETag validation and a withdraw, through a daemon that publishes with an ETag
 cat > $tmp/etag.py <<'PY'
-import sys, json, time
+import json, os, sys, time
 sys.path.insert(0, sys.argv[1] + "/tests/integration")
 import nltool
 g = nltool.Genl()
@@ -165,23 +161,29 @@ def show(r):
 show(g.call("resource_add", [("path", "/e"), ("methods", "2")]))
 show(g.call("publish", [("path", "/e"), ("payload", b"v1"), ("etag", "hex:a1b2"),
                         ("max_age", "5"), ("content_format", "50")]))
-time.sleep(float(sys.argv[2]))
+# withdraw once the shell has done its GETs (it creates the file; bounded)
+end = time.time() + 120
+while not os.path.exists(sys.argv[2]) and time.time() < end:
+    time.sleep(0.05)
 show(g.call("publish", [("path", "/e")]))
 for req in g.requests(3):
     g.call("response", [("handle", req["handle"]), ("code", 0x84)])
     print(json.dumps({"request": req}), flush=True)
     break
 PY
-python3 $tmp/etag.py "$TOP" 4 > $tmp/e.out &
+python3 $tmp/etag.py "$TOP" $tmp/e.go > $tmp/e.out &
 ep=$!
-for _ in $(seq 50); do [ "$(grep -c errno $tmp/e.out 2>/dev/null)" -ge 2 ] && break; sleep 0.1; done
+# e_done N: the ETag script has finished its first N netlink calls
+e_done() { [ "$(grep -c errno $tmp/e.out 2>/dev/null)" -ge "$1" ]; }
+wait_until e_done 2
 r=$(get --path e)
 expect "published with ETag: 2.05 with ETag, ct 50, Max-Age 5" "$r" '.code == "2.05" and .options == [[4, "a1b2"], [12, "32"], [14, "05"]] and .payload == "v1"'
 r=$(get --path e --opt 4=a1b2)
 expect "GET with the matching ETag: 2.03 Valid, no payload" "$r" '.code == "2.03" and .payload == "" and .options == [[4, "a1b2"], [14, "05"]]'
 r=$(get --path e --opt 4=ffff)
 expect "GET with another ETag: 2.05" "$r" '.code == "2.05"'
-for _ in $(seq 50); do [ "$(grep -c errno $tmp/e.out)" -ge 3 ] && break; sleep 0.2; done
+touch $tmp/e.go
+wait_until e_done 3
 r=$(get --path e)
 expect "after withdraw, GET goes to the daemon (4.04 from it)" "$r" '.code == "4.04"'
 wait $ep
@@ -199,7 +201,7 @@ check_err "request is kernel-to-daemon only: EOPNOTSUPP" 95 "" "$(call request)"
 daemon $tmp/d3 --hold 10 --ignore path=/slow methods=2
 d3=$!
 get --path slow --timeout 3 > $tmp/slow.out &
-sleep 0.7
+wait_until has $tmp/d3 '"request"'
 h=$(grep '"request"' $tmp/d3 | jq .request.handle)
 check_err "answering another daemon's request: EPERM" 1 "another socket" "$(call response handle=$h code=69)"
 # daemon exit with the request pending: 5.03 to the client, resources gone
@@ -229,7 +231,9 @@ d5=$!
 q0=$(stat req_queue_full)
 get --path busy --timeout 4 > $tmp/q1 &
 get --path busy --timeout 4 > $tmp/q2 &
-sleep 0.5
+# both are the daemon's before the third is sent
+busy_held() { [ "$(grep -c '"request"' $tmp/d5)" -ge 2 ]; }
+wait_until busy_held
 r=$(get --path busy --timeout 2)
 expect "third request to a daemon with max_pending=2: 5.03 Max-Age 2" "$r" '.code == "5.03" and .options == [[14, "02"]]'
 check "  req_queue_full moved" test "$(stat req_queue_full)" = $((q0 + 1))
@@ -242,7 +246,9 @@ daemon $tmp/d6 --hold 6 --ignore path=/dup methods=2
 d6=$!
 dup0=$(stat req_duplicate)
 for i in 1 2 3; do $COAPTOOL req 127.0.0.1 $PORT --path dup --mid 777 --token 01 --sport 40777 --timeout 0.2 >/dev/null; done
-sleep 0.5
+# the kernel has seen all three and the daemon the first
+wait_until stat_at_least req_duplicate $((dup0 + 2))
+wait_until has $tmp/d6 '"request"'
 check "a CON retransmitted while pending reaches the daemon once" test "$(grep -c '"request"' $tmp/d6)" = 1
 check "  req_duplicate counted the other two" test "$(stat req_duplicate)" = $((dup0 + 2))
 kill $d6; wait $d6 2>/dev/null
@@ -274,11 +280,13 @@ check "a new namespace has no endpoints" test "$r" = 0
 ip netns exec kc ip link set lo up
 r=$(ip netns exec kc $NL call endpoint_add addr=addr:127.0.0.1:5683)
 expect "endpoint_add inside the namespace" "$r" '.errno == 0'
-ip netns exec kc $NL daemon --hold 3 path=/ns methods=2 > $tmp/ns &
-sleep 1
+ip netns exec kc $NL daemon --hold 120 path=/ns methods=2 > $tmp/ns &
+nsd=$!
+wait_until has $tmp/ns '"ready"|"errno"'
 r=$(ip netns exec kc $COAPTOOL req 127.0.0.1 5683 --path ns)
 expect "a resource inside the namespace answers there" "$r" '.payload == "hello"'
 check "  and does not exist outside" test "$(get --path ns | jq -r .code)" = "4.04"
+kill $nsd
 wait
 ip netns delete kc
 

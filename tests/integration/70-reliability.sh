@@ -248,7 +248,7 @@ for m in range(1, 11):
     mid = 7000 + m
     s.sendto(bytes([0x40, 1, mid >> 8, mid & 255]) + b"\xb4slow", ("127.0.0.1", port))
     s.close()
-end, most = time.monotonic() + 2, 0
+end, most = time.monotonic() + 30, 0
 while most < want and time.monotonic() < end:
     with open("/proc/net/coap_stats") as f:
         most = max(most, int(dict(l.split() for l in f)["dedup_entries"]))

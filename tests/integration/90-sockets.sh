@@ -9,7 +9,9 @@ export LIBCOAP_PORT
 [ -x "$TOP/userspace/examples/coap-get" ] || make -s -C "$TOP/userspace" >/dev/null
 coap-server-notls -p $LIBCOAP_PORT >/dev/null 2>&1 &
 srv=$!
-sleep 1
+# it answers (a CoAP ping gets its RST) before the tests use it
+libcoap_up() { $COAPTOOL raw 127.0.0.1 $LIBCOAP_PORT 40000001 0.5 | jq -e '.type == "RST"' >/dev/null; }
+wait_until libcoap_up
 
 out=$(python3 "$I/socktest.py")
 echo "$out" | grep -v '^# [0-9]* passed'
@@ -59,11 +61,21 @@ check "30% loss: 20 GETs through CoAP sockets, each answered or reported ($done 
 check "  retransmissions got at least 17 through (3 failures: p < 1e-4)" test "${done:-0}" -ge 17
 
 # the module cannot go while a CoAP socket exists
-python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 253); time.sleep(3)' &
+hd=$(mktemp -d)
+mkfifo "$hd/ctl"
+# holds a CoAP socket, says so, and keeps it until its input closes
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, 253)
+open(sys.argv[1], "w").close()
+sys.stdin.read()' "$hd/held" < "$hd/ctl" &
 holder=$!
-sleep 1
+exec 4> "$hd/ctl"
+wait_until test -e "$hd/held"
 check "rmmod coap is refused while a CoAP socket is open" sh -c '! rmmod coap 2>/dev/null'
+exec 4>&-
 wait $holder
+rm -rf "$hd"
 check "  and works once it is closed" rmmod coap
 check "  (module inserted again)" insmod "$TOP/coap.ko" port=5683
 

@@ -91,6 +91,14 @@ def errqueue(s):
     return None
 
 
+def until(cond, secs=60):
+    """Wait for cond() to hold, at most secs; its last value."""
+    end = time.monotonic() + secs
+    while not cond() and time.monotonic() < end:
+        time.sleep(0.05)
+    return cond()
+
+
 def silent_peer(family=socket.AF_INET):
     u = socket.socket(family, socket.SOCK_DGRAM)
     u.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
@@ -428,10 +436,12 @@ def t_server_bounds():
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
     c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     full0, drops0 = kstat("req_queue_full"), udp_rcvbuf_errors()
+    rx0 = kstat("rx_datagrams")
     for i in range(600):
         c.sendto(build(1, 1, i, i.to_bytes(2, "big"), [(11, b"f")]),
                  ("127.0.0.1", 5701))
-    time.sleep(0.5)
+    # every one has passed the message layer (queued, or dropped by UDP)
+    until(lambda: kstat("rx_datagrams") >= rx0 + 600)
     n = 0
     while True:
         try:
@@ -493,7 +503,7 @@ def t_close_in_flight():
           protocols_sockets() == base + 4 and opened >= 1, opened)
     for s in socks + [srv]:
         s.close()
-    time.sleep(0.2)
+    until(lambda: protocols_sockets() == base and kstat("exchanges") == 0)
     check("close() frees them: no CoAP socket, no open exchange left",
           protocols_sockets() == base and kstat("exchanges") == 0,
           (protocols_sockets(), kstat("exchanges")))
