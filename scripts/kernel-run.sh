@@ -120,6 +120,13 @@ kreport_pat="$kreport_pat|possible recursive locking|circular locking|inconsiste
 kreport_pat="$kreport_pat|DEBUG_LOCKS_WARN_ON|suspicious RCU usage|RCU stall|rcu_sched detected"
 kreport_pat="$kreport_pat|rcu_preempt detected|ODEBUG:|INFO: task .* blocked|cut here|Call Trace:"
 
+# show_tasks: what the runner collected from a kernel that timed out
+show_tasks() {
+	[ -s "$run/tasks" ] || return 0
+	echo "$prog: blocked tasks at that moment:" >&2
+	head -n 300 "$run/tasks" >&2
+}
+
 # finish_run: scan $run/console.log and $run/dmesg, print any report, and
 # exit with the runners' status: CMD's, 125 report, 126 no finish.
 finish_run() {
@@ -135,6 +142,7 @@ finish_run() {
 	if [ ! -f "$run/rc" ]; then
 		if [ "$timed_out" = 1 ]; then
 			echo "$prog: timed out after ${timeout}s" >&2
+			show_tasks
 		else
 			echo "$prog: kernel stopped before CMD finished" >&2
 		fi
@@ -142,6 +150,13 @@ finish_run() {
 		exit 126
 	fi
 	rc=$(cat "$run/rc")
+	if [ "$timed_out" = 1 ]; then
+		# CMD finished; unloading the module or stopping did not
+		echo "$prog: CMD exited $rc, then the kernel did not stop within ${timeout}s (rmmod coap or shutdown hung)" >&2
+		show_tasks
+		tail -n 60 "$run/console.log" >&2
+		exit 126
+	fi
 	if [ $status != 0 ]; then
 		echo "$prog: CMD exited $rc" >&2
 		exit $status
