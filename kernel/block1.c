@@ -31,7 +31,9 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "blockwise.h"
 #include "kcoap.h"
+#include "stats.h"
 
 static unsigned int block1_max_buffers = 64;
 module_param(block1_max_buffers, uint, 0644);

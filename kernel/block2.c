@@ -23,7 +23,10 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "blockwise.h"
 #include "kcoap.h"
+#include "request.h"
+#include "stats.h"
 #include "udp.h"
 
 static unsigned int block2_cache_max = 64;

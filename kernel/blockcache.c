@@ -8,6 +8,7 @@
 #include <linux/jiffies.h>
 #include <linux/random.h>
 
+#include "blockwise.h"
 #include "kcoap.h"
 
 static void kcoap_block_expire(struct kcoap_net *kn,

@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/siphash.h>
 
+#include "blockwise.h"
 #include "kcoap.h"
 
 static unsigned int block_szx = COAP_BLOCK_SZX_MAX;

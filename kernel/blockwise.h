@@ -12,6 +12,7 @@
 #ifndef _KCOAP_BLOCKWISE_H
 #define _KCOAP_BLOCKWISE_H
 
+#include <linux/in6.h>
 #include <linux/jhash.h>
 #include <linux/siphash.h>
 #include <linux/types.h>

@@ -15,7 +15,12 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "blockwise.h"
+#include "exchange.h"
 #include "kcoap.h"
+#include "observe.h"
+#include "request.h"
+#include "stats.h"
 
 static bool kcoap_addr_eq(const struct sockaddr_storage *a,
 			  const struct sockaddr *b)
@@ -51,6 +56,7 @@ struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
 
 static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
 {
+	kcoap_xtable_free(ep);
 	free_percpu(ep->stats);
 	kfree(ep);
 }
@@ -63,7 +69,8 @@ static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 	if (!ep)
 		return NULL;
 	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
-	if (!ep->stats) {
+	if (!ep->stats || kcoap_xtable_create(ep, GFP_KERNEL_ACCOUNT)) {
+		free_percpu(ep->stats);
 		kfree(ep);
 		return NULL;
 	}
@@ -85,6 +92,10 @@ int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
 	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
 	if (!ep->stats)
 		return -ENOMEM;
+	if (kcoap_xtable_create(ep, GFP_KERNEL_ACCOUNT)) {
+		free_percpu(ep->stats);
+		return -ENOMEM;
+	}
 	ep->kn = kn;
 	ep->sock = sock;
 	ep->sk = sock->sk;
@@ -98,6 +109,7 @@ int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
 
 void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep)
 {
+	kcoap_xtable_free(ep);
 	free_percpu(ep->stats);
 }
 
@@ -271,6 +283,7 @@ static void kcoap_endpoint_destroy(struct kcoap_endpoint *ep)
 	kcoap_requests_purge(kn, NULL, NULL, ep);
 	kcoap_observe_purge_ep(kn, ep);
 	kcoap_block_purge_ep(kn, ep);
+	kcoap_xtable_close(ep);
 	/* both wait for an RCU grace period: receivers and senders are done */
 	if (ep->adopted)
 		kcoap_endpoint_unhook(ep);
@@ -310,6 +323,16 @@ int kcoap_endpoint_close_addr(struct kcoap_net *kn,
 		kcoap_endpoint_destroy(ep);
 	mutex_unlock(&kn->lock);
 	return ep ? 0 : -ENOENT;
+}
+
+void kcoap_endpoints_mark_dead(struct kcoap_net *kn)
+{
+	struct kcoap_endpoint *ep;
+
+	mutex_lock(&kn->lock);
+	list_for_each_entry(ep, &kn->endpoints, node)
+		WRITE_ONCE(ep->dead, true);
+	mutex_unlock(&kn->lock);
 }
 
 void kcoap_endpoints_close_all(struct kcoap_net *kn)

@@ -19,18 +19,16 @@
 #include <net/netns/generic.h>
 
 #include "block.h"
-#include "blockwise.h"
 #include "codec.h"
 #include "compat.h"
 #include "dedup.h"
 #include "linkformat.h"
-#include "observe.h"
 #include "params.h"
 #include "peer.h"
 #include "reply.h"
-#include "request.h"
-#include "resource.h"
-#include "stats.h"
+
+struct kcoap_stats;
+struct kcoap_xtable;
 
 /* Per network namespace state. */
 struct kcoap_net {
@@ -55,7 +53,6 @@ struct kcoap_net {
 	/* pending_lock: softirq and process (_bh) context; request.c */
 	spinlock_t pending_lock;
 	DECLARE_HASHTABLE(pend_handle, 8);	/* waiting for a daemon */
-	DECLARE_HASHTABLE(out_mid, 8);		/* separate CONs in flight */
 	struct kcoap_dedup_table dedup;
 	DECLARE_HASHTABLE(peer_hash, 8);	/* records per peer */
 	struct timer_list dedup_timer;
@@ -63,9 +60,7 @@ struct kcoap_net {
 	atomic64_t next_handle;
 	/* obs_lock: softirq and process (_bh) context; observe.c */
 	spinlock_t obs_lock;
-	DECLARE_HASHTABLE(obs_mid, 8);		/* observers by last MID */
-	struct list_head obs_tx;		/* CON notifications in flight */
-	struct timer_list obs_timer;
+	struct list_head obs_detached;		/* sending their final CON */
 	unsigned int nobservers;
 	/* block_lock: softirq and process (_bh) context; block*.c */
 	spinlock_t block_lock;
@@ -98,9 +93,10 @@ static inline void kcoap_dump_gen_bump(struct kcoap_net *kn)
  * who checked !dead under rcu_read_lock may still send on it.
  *
  * ref: one for the owner (the endpoint list or the CoAP socket), dropped
- * after that grace period, and one per exchange (struct kcoap_pending)
- * that names it, so an exchange a responder took out of its table before
- * the purge can still read the endpoint's counters and params.  The last
+ * after that grace period, and one per exchange (struct kcoap_pending,
+ * struct kcoap_exchange) that names it, so an exchange taken out of its
+ * table before the purge can still read the endpoint's counters, params
+ * and exchange table.  The last
  * reference calls free; taking one needs an existing reference or
  * rcu_read_lock with the endpoint found live.
  */
@@ -128,6 +124,7 @@ struct kcoap_endpoint {
 	/* this endpoint's share of the namespace's counters */
 	struct kcoap_stats __percpu *stats;
 	atomic_t next_mid;		/* MIDs for messages we originate */
+	struct kcoap_xtable *xt;	/* exchange.c: its CONs and NONs */
 };
 
 /*
@@ -138,15 +135,6 @@ static inline u16 kcoap_ep_new_mid(struct kcoap_endpoint *ep)
 {
 	return (u16)atomic_inc_return(&ep->next_mid);
 }
-
-/* An event on an endpoint: counted for it and for its namespace. */
-static inline void kcoap_ep_stat_inc_nr(struct kcoap_endpoint *ep, int nr)
-{
-	this_cpu_inc(ep->stats->v[nr]);
-	this_cpu_inc(ep->kn->stats->v[nr]);
-}
-
-#define kcoap_ep_stat_inc(ep, id) kcoap_ep_stat_inc_nr(ep, COAP_STATS_A_##id)
 
 extern unsigned int kcoap_net_id;
 
@@ -167,6 +155,8 @@ struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
 					   const struct sockaddr *addr);
 int kcoap_endpoint_close_addr(struct kcoap_net *kn,
 			      const struct sockaddr *addr);
+/* Namespace exit: first no new work on any endpoint, then all closed. */
+void kcoap_endpoints_mark_dead(struct kcoap_net *kn);
 void kcoap_endpoints_close_all(struct kcoap_net *kn);
 
 int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,

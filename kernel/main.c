@@ -14,7 +14,12 @@
 #include <linux/moduleparam.h>
 #include <net/netns/generic.h>
 
+#include "blockwise.h"
 #include "kcoap.h"
+#include "observe.h"
+#include "request.h"
+#include "resource.h"
+#include "stats.h"
 #include <uapi/linux/coap.h>
 
 static ushort port;
@@ -50,6 +55,16 @@ static int __net_init kcoap_net_init(struct net *net)
 	return err;
 }
 
+/*
+ * The namespace is going: its endpoints take no new work from here on.
+ * The core waits one grace period for every namespace going at once
+ * before any .exit runs, so receivers that saw them live are done by then.
+ */
+static void __net_exit kcoap_net_pre_exit(struct net *net)
+{
+	kcoap_endpoints_mark_dead(kcoap_pernet(net));
+}
+
 static void __net_exit kcoap_net_exit(struct net *net)
 {
 	struct kcoap_net *kn = kcoap_pernet(net);
@@ -65,6 +80,7 @@ static void __net_exit kcoap_net_exit(struct net *net)
 
 static struct pernet_operations kcoap_net_ops = {
 	.init = kcoap_net_init,
+	.pre_exit = kcoap_net_pre_exit,
 	.exit = kcoap_net_exit,
 	.id = &kcoap_net_id,
 	.size = sizeof(struct kcoap_net),

@@ -14,6 +14,10 @@
 #include <net/sock.h>
 
 #include "kcoap.h"
+#include "observe.h"
+#include "request.h"
+#include "resource.h"
+#include "stats.h"
 
 static const struct nla_policy kcoap_nl_option_policy[COAP_OPTION_A_MAX + 1] = {
 	[COAP_OPTION_A_NUM]	= { .type = NLA_U16 },

@@ -17,13 +17,19 @@
  * (ETSI TD_COAP_OBS_07/08).  Such a final CON keeps its observer,
  * detached from the resource, until it is acknowledged or times out.
  *
- * Locking: everything here is under kcoap_net.obs_lock, taken _bh from
- * process context; never together with pending_lock.  Observers hold
- * their resource (detached ones hold none) and their endpoint: the
- * resource's unlink and the endpoint's close remove them first, under
- * kcoap_net.lock, and registration checks both under obs_lock.
- * CON notifications in flight sit on kcoap_net.obs_tx, served by one timer
- * per namespace, so teardown has a single timer to stop.
+ * Each observer is a message-layer exchange (exchange.c): its
+ * notifications, CON or NON, go out through it, so ACKs and RSTs find it
+ * by the MID of its last one, and a CON's retransmission asks it for the
+ * newest state (refresh).
+ *
+ * Locking: the observer lists, the detached list and every observer field
+ * but the exchange are under kcoap_net.obs_lock, taken _bh from process
+ * context; never together with pending_lock.  Observers hold their
+ * resource (detached ones hold none); their exchange holds the endpoint.
+ * The resource's unlink and the endpoint's close remove them first, under
+ * kcoap_net.lock, and registration checks both under obs_lock.  Nothing is
+ * sent and no exchange is ended under obs_lock: what a pass decides is
+ * collected (struct kcoap_obs_batch) and carried out after unlocking.
  */
 #include <linux/module.h>
 #include <linux/random.h>
@@ -31,7 +37,12 @@
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
+#include "blockwise.h"
+#include "exchange.h"
 #include "kcoap.h"
+#include "observe.h"
+#include "owner.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 
@@ -53,49 +64,67 @@ unsigned int kcoap_notify_con_every(void)
 }
 
 /*
- * One observer: 128 bytes on 64-bit.  What a CON in flight needs besides
- * lives in struct kcoap_obs_tx, allocated only for that time.
+ * One observer, 232 bytes on 64-bit; its exchange carries the
+ * endpoint, the peer, the MID of its last notification and a CON's
+ * retransmission state.
  */
 struct kcoap_observer {
-	struct list_head node;		/* kcoap_obs_list.head */
-	struct hlist_node mid_node;	/* kcoap_net.obs_mid, at mid */
+	struct kcoap_exchange x;
+	struct list_head node;		/* obs_list.head, or obs_detached */
+	struct list_head reap;		/* a batch's, once forgotten */
 	struct kcoap_resource *res;	/* NULL once detached */
-	struct kcoap_endpoint *ep;
-	struct kcoap_obs_tx *tx;	/* our CON in flight, or NULL */
 	u32 last_con;			/* jiffies of the last CON */
 	u32 heard;			/* jiffies: registered or ACKed */
 	u32 nonbytes;			/* NON bytes sent to it since */
-	struct kcoap_peer peer;
-	u8 token[COAP_MAX_TKL];
-	u16 mid;			/* of the last notification */
 	u16 accept;			/* KCOAP_OBS_ANY: no Accept */
-	u8 tkl;
 	s8 szx;				/* Block2 size asked for, or -1 */
 	u8 since_con;			/* NON notifications since last CON */
-	bool stale;			/* a newer state waits for tx */
+	bool stale;			/* a newer state waits for the CON */
+	bool gone;			/* forgotten: its ops do nothing */
 };
 
 #define KCOAP_OBS_ANY	0xffff
 
-struct kcoap_obs_tx {
-	struct list_head node;		/* kcoap_net.obs_tx */
-	struct kcoap_observer *obs;
-	struct sk_buff *skb;		/* what we retransmit */
-	unsigned long expires;
-	u32 rto_ms;
-	u8 retries;
+/*
+ * What one pass under obs_lock decided, done after unlocking: datagrams
+ * to send (each holding a reference on its observer, the details in cb)
+ * and observers to end.
+ */
+struct kcoap_obs_batch {
+	struct sk_buff_head tx;
+	struct list_head reap;
 };
 
-static void kcoap_obs_timer(struct timer_list *t);
+struct kcoap_obs_cb {
+	struct kcoap_observer *o;
+	u16 mid;
+	bool con;
+	bool replace;			/* a final message: ends a CON first */
+};
+
+#define KCOAP_OBS_CB(skb) ((struct kcoap_obs_cb *)(skb)->cb)
+
+static void kcoap_obs_batch_init(struct kcoap_obs_batch *b)
+{
+	__skb_queue_head_init(&b->tx);
+	INIT_LIST_HEAD(&b->reap);
+}
 
 void kcoap_observe_init(struct kcoap_net *kn)
 {
-	BUILD_BUG_ON(sizeof(struct kcoap_observer) > 128);
+	/* a timer is 40 bytes, more in a debug kernel (lockdep) */
+	BUILD_BUG_ON(sizeof(struct kcoap_observer) -
+		     sizeof(struct timer_list) > 192);
+	BUILD_BUG_ON(sizeof(struct kcoap_obs_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	spin_lock_init(&kn->obs_lock);
-	hash_init(kn->obs_mid);
-	INIT_LIST_HEAD(&kn->obs_tx);
-	timer_setup(&kn->obs_timer, kcoap_obs_timer, 0);
+	INIT_LIST_HEAD(&kn->obs_detached);
 	kn->nobservers = 0;
+}
+
+static struct kcoap_net *kcoap_obs_net(const struct kcoap_observer *o)
+{
+	return o->x.ep->kn;
 }
 
 /* Tell the owner when its resource gains its first or loses its last. */
@@ -107,41 +136,69 @@ static void kcoap_obs_count_changed(struct kcoap_net *kn,
 		res->owner->ops->observers(kn, res, res->obs.n);
 }
 
-/* obs_lock held.  Take o off its resource's list. */
+/* obs_lock held.  Take o off its resource's list, onto the detached one. */
 static void kcoap_obs_detach(struct kcoap_net *kn, struct kcoap_observer *o)
 {
 	struct kcoap_resource *res = o->res;
 
 	if (!res)
 		return;
-	list_del(&o->node);
+	list_move_tail(&o->node, &kn->obs_detached);
 	res->obs.n--;
 	o->res = NULL;
 	if (!res->obs.n)
 		kcoap_obs_count_changed(kn, res);
 }
 
-static void kcoap_obs_tx_free(struct kcoap_observer *o)
+/* obs_lock held: o is no observer any more; b ends its exchange. */
+static void kcoap_obs_forget(struct kcoap_net *kn, struct kcoap_observer *o,
+			     struct kcoap_obs_batch *b)
 {
-	struct kcoap_obs_tx *tx = o->tx;
-
-	if (!tx)
+	if (o->gone)
 		return;
-	list_del(&tx->node);
-	kfree_skb(tx->skb);
-	kfree(tx);
-	o->tx = NULL;
+	kcoap_obs_detach(kn, o);
+	list_del(&o->node);
+	o->gone = true;
+	kn->nobservers--;
+	list_add_tail(&o->reap, &b->reap);
 }
 
-/* obs_lock held. */
-static void kcoap_obs_free(struct kcoap_net *kn, struct kcoap_observer *o)
+/*
+ * No lock held: send what b holds, end what it forgot (sync: in process
+ * context, waiting for their timers).
+ */
+static void kcoap_obs_flush_sync(struct kcoap_net *kn,
+				 struct kcoap_obs_batch *b, bool sync)
 {
-	kcoap_obs_detach(kn, o);
-	kcoap_obs_tx_free(o);
-	if (!hlist_unhashed(&o->mid_node))
-		hash_del(&o->mid_node);
-	kn->nobservers--;
-	kfree(o);
+	struct kcoap_observer *o, *tmp;
+	struct kcoap_obs_cb *cb;
+	struct sk_buff *skb;
+	int err;
+
+	while ((skb = __skb_dequeue(&b->tx))) {
+		cb = KCOAP_OBS_CB(skb);
+		o = cb->o;
+		if (cb->replace)
+			kcoap_exchange_cancel(&o->x);
+		err = kcoap_exchange_send(&o->x, skb, cb->mid, cb->con);
+		if (err == -EBUSY) {
+			/* a CON went first: it carries this state later */
+			kfree_skb(skb);
+			spin_lock_bh(&kn->obs_lock);
+			o->stale = true;
+			spin_unlock_bh(&kn->obs_lock);
+		}
+		kcoap_exchange_put(&o->x);
+	}
+	list_for_each_entry_safe(o, tmp, &b->reap, reap) {
+		kcoap_exchange_end(&o->x, sync);
+		kcoap_exchange_put(&o->x);	/* the list's */
+	}
+}
+
+static void kcoap_obs_flush(struct kcoap_net *kn, struct kcoap_obs_batch *b)
+{
+	kcoap_obs_flush_sync(kn, b, false);
 }
 
 /*
@@ -156,8 +213,8 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	struct coap_msg_out out = {
 		.type = type,
 		.mid = mid,
-		.tkl = o->tkl,
-		.token = o->token,
+		.tkl = o->x.tkl,
+		.token = o->x.token,
 	};
 	/* the Block2 size the client registered with, as if asked again */
 	struct kcoap_bw bw = {
@@ -179,7 +236,7 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	r.payload = repr->data;
 	r.payload_len = repr->len;
 	/* RFC 7959 section 2.6: a large state goes as its first block */
-	kcoap_block2_local(o->ep, &r, &bw, repr->etag_len);
+	kcoap_block2_local(o->x.ep, &r, &bw, repr->etag_len);
 	out.code = r.code;
 	out.payload = r.payload;
 	out.payload_len = r.payload_len;
@@ -189,44 +246,27 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	return kcoap_msg_skb(&out);
 }
 
-/* obs_lock held: o's last notification went as mid. */
-static void kcoap_obs_set_mid(struct kcoap_net *kn, struct kcoap_observer *o,
-			      u16 mid)
-{
-	if (!hlist_unhashed(&o->mid_node))
-		hash_del(&o->mid_node);
-	o->mid = mid;
-	hash_add(kn->obs_mid, &o->mid_node, kcoap_peer_hash(&o->peer, mid));
-}
-
-static void kcoap_obs_xmit(struct kcoap_observer *o, struct sk_buff *skb)
-{
-	if (!READ_ONCE(o->ep->dead))
-		kcoap_endpoint_xmit(o->ep, &o->peer, skb);
-	else
-		kfree_skb(skb);
-}
-
 /*
- * obs_lock and rcu_read_lock held.  Send o the current state (or final);
- * a CON in flight defers it.  Returns false when o had to be freed.
+ * obs_lock and rcu_read_lock held.  Queue on b a notification of the
+ * current state (or final) for o; a CON in flight defers it.  Returns
+ * false when o had to be forgotten.
  */
 static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
-			   const struct kcoap_repr *repr, u32 seq, u8 final)
+			   const struct kcoap_repr *repr, u32 seq, u8 final,
+			   struct kcoap_obs_batch *b)
 {
-	const struct kcoap_params *params = &o->ep->params;
+	const struct kcoap_params *params = &o->x.ep->params;
 	u32 con_every = o->res ? o->res->obs.con_every : 1;
-	struct kcoap_obs_tx *tx = NULL;
+	struct kcoap_obs_cb *cb;
 	struct sk_buff *skb;
 	bool con;
 	u16 mid;
 
-	if (o->tx && !final) {
+	if (!final && kcoap_exchange_busy(&o->x)) {
 		/* section 4.5.2: one CON at a time; the newest state follows */
 		o->stale = true;
 		return true;
 	}
-	kcoap_obs_tx_free(o);	/* a final message replaces anything */
 	con = final || kcoap_obs_con_due(o->since_con, con_every, o->last_con,
 					 (u32)jiffies);
 	/* the size a NON would have, near enough: payload or one block */
@@ -234,48 +274,35 @@ static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 					o->heard, (u32)jiffies, o->nonbytes,
 					min_t(u32, repr->len, 1024) + 32)) {
 		con = true;
-		kcoap_ep_stat_inc(o->ep, OBS_PROBE);
+		kcoap_ep_stat_inc(o->x.ep, OBS_PROBE);
 	}
-	if (con) {
-		tx = kzalloc(sizeof(*tx), GFP_ATOMIC);
-		if (!tx)
-			goto fail;
-	}
-	mid = kcoap_ep_new_mid(o->ep);
+	mid = kcoap_ep_new_mid(o->x.ep);
 	skb = kcoap_obs_build(o, repr, seq, con ? COAP_TYPE_CON : COAP_TYPE_NON,
 			      mid, final);
-	if (!skb)
-		goto fail;
-	kcoap_obs_set_mid(kn, o, mid);
+	if (!skb) {
+		/* an observer we cannot notify would miss states silently */
+		kcoap_ep_stat_inc(o->x.ep, DROP_NOMEM);
+		kcoap_obs_forget(kn, o, b);
+		return false;
+	}
 	o->stale = false;
-	kcoap_ep_stat_inc(o->ep, OBS_NOTIFICATIONS);
+	kcoap_ep_stat_inc(o->x.ep, OBS_NOTIFICATIONS);
 	if (con) {
-		tx->skb = skb_copy(skb, GFP_ATOMIC);
-		if (!tx->skb) {
-			kfree_skb(skb);
-			goto fail;
-		}
-		tx->obs = o;
-		tx->rto_ms = kcoap_rto_initial(params, get_random_u32());
-		tx->expires = jiffies + msecs_to_jiffies(tx->rto_ms);
-		list_add_tail(&tx->node, &kn->obs_tx);
-		o->tx = tx;
 		o->since_con = 0;
 		o->last_con = (u32)jiffies;
-		timer_reduce(&kn->obs_timer, tx->expires);
 	} else {
 		if (o->since_con < U8_MAX)
 			o->since_con++;
 		o->nonbytes = min_t(u64, (u64)o->nonbytes + skb->len, U32_MAX);
 	}
-	kcoap_obs_xmit(o, skb);
+	cb = KCOAP_OBS_CB(skb);
+	cb->o = o;
+	cb->mid = mid;
+	cb->con = con;
+	cb->replace = final;
+	kcoap_exchange_hold(&o->x);
+	__skb_queue_tail(&b->tx, skb);
 	return true;
-fail:
-	/* an observer we cannot notify would miss states silently */
-	kfree(tx);
-	kcoap_ep_stat_inc(o->ep, DROP_NOMEM);
-	kcoap_obs_free(kn, o);
-	return false;
 }
 
 /* The current state of o's resource: Content-Format acceptable? */
@@ -286,6 +313,105 @@ static u8 kcoap_obs_final_for(const struct kcoap_observer *o,
 		return COAP_CODE(4, 6);
 	return 0;
 }
+
+static struct kcoap_observer *kcoap_obs_of(struct kcoap_exchange *x)
+{
+	return container_of(x, struct kcoap_observer, x);
+}
+
+/* Softirq: the client acknowledged a CON notification. */
+static int kcoap_obs_acked(struct kcoap_exchange *x, const struct coap_msg *msg)
+{
+	struct kcoap_observer *o = kcoap_obs_of(x);
+	struct kcoap_net *kn = kcoap_obs_net(o);
+	const struct kcoap_repr *repr;
+	struct kcoap_obs_batch b;
+
+	kcoap_obs_batch_init(&b);
+	rcu_read_lock();
+	spin_lock_bh(&kn->obs_lock);
+	if (o->gone)
+		goto out;
+	o->heard = (u32)jiffies;
+	o->nonbytes = 0;
+	if (!o->res) {
+		kcoap_obs_forget(kn, o, &b);	/* its final message arrived */
+		goto out;
+	}
+	repr = rcu_dereference(o->res->repr);
+	if (o->stale && repr)
+		kcoap_obs_send(kn, o, repr, o->res->obs.seq,
+			       kcoap_obs_final_for(o, repr), &b);
+out:
+	spin_unlock_bh(&kn->obs_lock);
+	rcu_read_unlock();
+	kcoap_obs_flush(kn, &b);
+	return 0;
+}
+
+/* Softirq: an RST to any notification (section 3.6), or no ACK (4.5). */
+static void kcoap_obs_end(struct kcoap_exchange *x, int stat)
+{
+	struct kcoap_observer *o = kcoap_obs_of(x);
+	struct kcoap_net *kn = kcoap_obs_net(o);
+	struct kcoap_obs_batch b;
+
+	kcoap_obs_batch_init(&b);
+	spin_lock_bh(&kn->obs_lock);
+	if (!o->gone) {
+		kcoap_ep_stat_inc_nr(x->ep, stat);
+		kcoap_obs_forget(kn, o, &b);
+	}
+	spin_unlock_bh(&kn->obs_lock);
+	kcoap_obs_flush(kn, &b);
+}
+
+static void kcoap_obs_reset(struct kcoap_exchange *x)
+{
+	kcoap_obs_end(x, COAP_STATS_A_OBS_RESET);
+}
+
+static void kcoap_obs_timeout(struct kcoap_exchange *x)
+{
+	kcoap_obs_end(x, COAP_STATS_A_OBS_TIMEOUT);
+}
+
+/* Timer, before a retransmission: the fresher state (section 4.5.2). */
+static struct sk_buff *kcoap_obs_refresh(struct kcoap_exchange *x, u16 *mid)
+{
+	struct kcoap_observer *o = kcoap_obs_of(x);
+	struct kcoap_net *kn = kcoap_obs_net(o);
+	const struct kcoap_repr *repr = NULL;
+	struct sk_buff *skb = NULL;
+
+	rcu_read_lock();
+	spin_lock_bh(&kn->obs_lock);
+	if (!o->gone && o->stale && o->res)
+		repr = rcu_dereference(o->res->repr);
+	if (repr && !kcoap_obs_final_for(o, repr)) {
+		*mid = kcoap_ep_new_mid(x->ep);
+		skb = kcoap_obs_build(o, repr, o->res->obs.seq, COAP_TYPE_CON,
+				      *mid, 0);
+		if (skb)
+			o->stale = false;
+	}
+	spin_unlock_bh(&kn->obs_lock);
+	rcu_read_unlock();
+	return skb;
+}
+
+static void kcoap_obs_release(struct kcoap_exchange *x)
+{
+	kfree(kcoap_obs_of(x));
+}
+
+static const struct kcoap_exchange_ops kcoap_obs_ops = {
+	.acked = kcoap_obs_acked,
+	.reset = kcoap_obs_reset,
+	.timeout = kcoap_obs_timeout,
+	.refresh = kcoap_obs_refresh,
+	.release = kcoap_obs_release,
+};
 
 /*
  * An observer is kept for the resource's owner: charged to the owner's
@@ -302,6 +428,16 @@ static struct kcoap_observer *kcoap_obs_alloc(struct kcoap_daemon *owner)
 	return o;
 }
 
+/* The same client (section 4.1) reaching the same endpoint and address. */
+static bool kcoap_obs_same(const struct kcoap_observer *o,
+			   struct kcoap_endpoint *ep,
+			   const struct kcoap_peer *peer)
+{
+	return o->x.ep == ep && o->x.peer.ifindex == peer->ifindex &&
+	       kcoap_peer_addr_eq(peer->family, &o->x.peer.local,
+				  &peer->local);
+}
+
 int kcoap_observe_register(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
@@ -311,8 +447,10 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 	struct kcoap_obs_list *ol = &res->obs;
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_observer *o;
+	struct kcoap_obs_batch b;
 	int err = 0;
 
+	kcoap_obs_batch_init(&b);
 	spin_lock(&kn->obs_lock);
 	if (ol->closed || READ_ONCE(ep->dead)) {
 		err = -ENOENT;
@@ -320,11 +458,14 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 	}
 	/* section 4.1: the same endpoint and token replace the entry */
 	list_for_each_entry(o, &ol->head, node) {
-		if (o->tkl == req->tkl && !memcmp(o->token, req->token, o->tkl) &&
-		    kcoap_peer_eq(&o->peer, peer)) {
-			o->ep = ep;
-			o->peer = *peer;
-			goto set;
+		if (o->x.tkl == req->tkl &&
+		    !memcmp(o->x.token, req->token, req->tkl) &&
+		    kcoap_peer_eq(&o->x.peer, peer)) {
+			if (kcoap_obs_same(o, ep, peer))
+				goto set;
+			/* by another of our addresses: answer from there */
+			kcoap_obs_forget(kn, o, &b);
+			break;
 		}
 	}
 	if (ol->n >= READ_ONCE(max_observers) ||
@@ -338,11 +479,8 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 		err = -ENOMEM;
 		goto out;
 	}
-	INIT_HLIST_NODE(&o->mid_node);
-	o->ep = ep;
-	o->peer = *peer;
-	o->tkl = req->tkl;
-	memcpy(o->token, req->token, req->tkl);
+	kcoap_exchange_init(&o->x, ep, peer, req->token, req->tkl,
+			    &kcoap_obs_ops);
 	o->last_con = (u32)jiffies;
 	o->res = res;
 	list_add_tail(&o->node, &ol->head);
@@ -359,6 +497,7 @@ set:
 	kcoap_ep_stat_inc(ep, OBS_REGISTERED);
 out:
 	spin_unlock(&kn->obs_lock);
+	kcoap_obs_flush(kn, &b);
 	return err;
 }
 
@@ -369,133 +508,31 @@ void kcoap_observe_deregister(struct kcoap_endpoint *ep,
 {
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_observer *o;
+	struct kcoap_obs_batch b;
 
+	kcoap_obs_batch_init(&b);
 	spin_lock(&kn->obs_lock);
 	list_for_each_entry(o, &res->obs.head, node) {
-		if (o->tkl == req->tkl && !memcmp(o->token, req->token, o->tkl) &&
-		    kcoap_peer_eq(&o->peer, peer)) {
-			kcoap_obs_free(kn, o);
+		if (o->x.tkl == req->tkl &&
+		    !memcmp(o->x.token, req->token, req->tkl) &&
+		    kcoap_peer_eq(&o->x.peer, peer)) {
+			kcoap_obs_forget(kn, o, &b);
 			kcoap_ep_stat_inc(ep, OBS_CANCELLED);
 			break;
 		}
 	}
 	spin_unlock(&kn->obs_lock);
-}
-
-bool kcoap_observe_ack(struct kcoap_endpoint *ep,
-		       const struct kcoap_peer *peer, u16 mid, bool reset)
-{
-	struct kcoap_net *kn = ep->kn;
-	struct kcoap_observer *o;
-	const struct kcoap_repr *repr;
-	bool found = false;
-
-	rcu_read_lock();
-	spin_lock(&kn->obs_lock);
-	hash_for_each_possible(kn->obs_mid, o, mid_node,
-			       kcoap_peer_hash(peer, mid)) {
-		if (o->mid != mid || !kcoap_peer_eq(&o->peer, peer))
-			continue;
-		if (reset) {
-			/* section 3.6: the client is not interested any more */
-			kcoap_obs_free(kn, o);
-			kcoap_ep_stat_inc(ep, OBS_RESET);
-			found = true;
-			break;
-		}
-		if (!o->tx)
-			break;	/* an ACK for a NON: not ours */
-		found = true;
-		kcoap_obs_tx_free(o);
-		o->heard = (u32)jiffies;
-		o->nonbytes = 0;
-		if (!o->res) {
-			kcoap_obs_free(kn, o);	/* its final message arrived */
-			break;
-		}
-		repr = rcu_dereference(o->res->repr);
-		if (o->stale && repr)
-			kcoap_obs_send(kn, o, repr, o->res->obs.seq,
-				       kcoap_obs_final_for(o, repr));
-		break;
-	}
-	spin_unlock(&kn->obs_lock);
-	rcu_read_unlock();
-	if (found)
-		kcoap_ep_stat_inc_nr(ep, reset ? COAP_STATS_A_RX_RESETS :
-					       COAP_STATS_A_RX_ACKS);
-	return found;
-}
-
-/* obs_lock held: retransmit tx, with the newest state if o is stale. */
-static void kcoap_obs_retransmit(struct kcoap_net *kn, struct kcoap_obs_tx *tx)
-{
-	struct kcoap_observer *o = tx->obs;
-	const struct kcoap_repr *repr = NULL;
-	struct sk_buff *skb;
-	u16 mid;
-
-	tx->retries++;
-	tx->rto_ms = kcoap_rto_backoff(tx->rto_ms);
-	tx->expires = jiffies + msecs_to_jiffies(tx->rto_ms);
-	if (o->stale && o->res)
-		repr = rcu_dereference(o->res->repr);
-	if (repr && !kcoap_obs_final_for(o, repr)) {
-		/* section 4.5.2: the fresher state, counted as this attempt */
-		mid = kcoap_ep_new_mid(o->ep);
-		skb = kcoap_obs_build(o, repr, o->res->obs.seq, COAP_TYPE_CON,
-				      mid, 0);
-		if (skb) {
-			kfree_skb(tx->skb);
-			tx->skb = skb;
-			kcoap_obs_set_mid(kn, o, mid);
-			o->stale = false;
-		}
-	}
-	kcoap_ep_stat_inc(o->ep, TX_RETRANSMIT);
-	trace_coap_retransmit(&o->peer, tx->skb->data, tx->skb->len);
-	skb = skb_copy(tx->skb, GFP_ATOMIC);
-	if (skb)
-		kcoap_obs_xmit(o, skb);
-}
-
-static void kcoap_obs_timer(struct timer_list *t)
-{
-	struct kcoap_net *kn = from_timer(kn, t, obs_timer);
-	struct kcoap_obs_tx *tx, *tmp;
-	unsigned long next = 0;
-	struct kcoap_observer *o;
-
-	rcu_read_lock();
-	spin_lock(&kn->obs_lock);
-	list_for_each_entry_safe(tx, tmp, &kn->obs_tx, node) {
-		o = tx->obs;
-		if (!time_before(jiffies, tx->expires) &&
-		    tx->retries >= READ_ONCE(o->ep->params.max_retransmit)) {
-			/* section 4.5: no ACK after retransmission, forget it */
-			kcoap_ep_stat_inc(o->ep, OBS_TIMEOUT);
-			trace_coap_timeout(&o->peer, tx->skb->data,
-					   tx->skb->len);
-			kcoap_obs_free(kn, o);
-			continue;
-		}
-		if (!time_before(jiffies, tx->expires))
-			kcoap_obs_retransmit(kn, tx);
-		if (!next || time_before(tx->expires, next))
-			next = tx->expires;
-	}
-	if (next)
-		mod_timer(&kn->obs_timer, next);
-	spin_unlock(&kn->obs_lock);
-	rcu_read_unlock();
+	kcoap_obs_flush(kn, &b);
 }
 
 void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res)
 {
 	struct kcoap_observer *o, *tmp;
 	const struct kcoap_repr *repr;
+	struct kcoap_obs_batch b;
 
 	lockdep_assert_held(&kn->lock);
+	kcoap_obs_batch_init(&b);
 	rcu_read_lock();
 	spin_lock_bh(&kn->obs_lock);
 	repr = rcu_dereference(res->repr);
@@ -505,7 +542,8 @@ void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res)
 		list_for_each_entry_safe(o, tmp, &res->obs.head, node) {
 			u8 final = kcoap_obs_final_for(o, repr);
 
-			if (!kcoap_obs_send(kn, o, repr, res->obs.seq, final))
+			if (!kcoap_obs_send(kn, o, repr, res->obs.seq, final,
+					    &b))
 				continue;
 			if (final)
 				kcoap_obs_detach(kn, o);
@@ -513,41 +551,47 @@ void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res)
 	}
 	spin_unlock_bh(&kn->obs_lock);
 	rcu_read_unlock();
+	kcoap_obs_flush(kn, &b);
 }
 
 void kcoap_observe_close(struct kcoap_net *kn, struct kcoap_resource *res)
 {
 	struct kcoap_observer *o, *tmp;
+	struct kcoap_obs_batch b;
 
 	lockdep_assert_held(&kn->lock);
+	kcoap_obs_batch_init(&b);
 	rcu_read_lock();
 	spin_lock_bh(&kn->obs_lock);
 	res->obs.closed = true;
 	/* section 3.2: 4.04 without Observe tells them it is over */
 	list_for_each_entry_safe(o, tmp, &res->obs.head, node)
-		if (kcoap_obs_send(kn, o, NULL, 0, COAP_CODE(4, 4)))
+		if (kcoap_obs_send(kn, o, NULL, 0, COAP_CODE(4, 4), &b))
 			kcoap_obs_detach(kn, o);
 	spin_unlock_bh(&kn->obs_lock);
 	rcu_read_unlock();
+	kcoap_obs_flush(kn, &b);
 }
 
 void kcoap_observe_purge_ep(struct kcoap_net *kn, struct kcoap_endpoint *ep)
 {
 	struct kcoap_observer *o, *tmp;
-	struct kcoap_obs_tx *tx, *ttmp;
 	struct kcoap_resource *r;
+	struct kcoap_obs_batch b;
 
 	lockdep_assert_held(&kn->lock);
+	kcoap_obs_batch_init(&b);
 	spin_lock_bh(&kn->obs_lock);
 	list_for_each_entry(r, &kn->res_list, node)
 		list_for_each_entry_safe(o, tmp, &r->obs.head, node)
-			if (o->ep == ep)
-				kcoap_obs_free(kn, o);
+			if (o->x.ep == ep)
+				kcoap_obs_forget(kn, o, &b);
 	/* detached observers only live on through their final CON */
-	list_for_each_entry_safe(tx, ttmp, &kn->obs_tx, node)
-		if (tx->obs->ep == ep)
-			kcoap_obs_free(kn, tx->obs);
+	list_for_each_entry_safe(o, tmp, &kn->obs_detached, node)
+		if (o->x.ep == ep)
+			kcoap_obs_forget(kn, o, &b);
 	spin_unlock_bh(&kn->obs_lock);
+	kcoap_obs_flush_sync(kn, &b, true);
 }
 
 unsigned int kcoap_observe_count(struct kcoap_net *kn,
@@ -574,6 +618,5 @@ u64 kcoap_observe_gauge(struct kcoap_net *kn)
 void kcoap_observe_exit(struct kcoap_net *kn)
 {
 	/* every observer went with its endpoint */
-	del_timer_sync(&kn->obs_timer);
-	WARN_ON(kn->nobservers || !list_empty(&kn->obs_tx));
+	WARN_ON(kn->nobservers || !list_empty(&kn->obs_detached));
 }

@@ -25,25 +25,6 @@ struct kcoap_resource;
  */
 #define KCOAP_OBS_CON_MAX_GAP	((u32)(24UL * 60 * 60 * HZ))
 
-/* The observers of one resource; every field under kcoap_net.obs_lock. */
-struct kcoap_obs_list {
-	struct list_head head;		/* of struct kcoap_observer */
-	unsigned int n;
-	u32 seq;			/* of the current state */
-	u32 con_every;			/* every Nth notification is a CON */
-	bool closed;			/* resource going: no new observers */
-};
-
-static inline void kcoap_obs_list_init(struct kcoap_obs_list *ol,
-				       u32 con_every)
-{
-	INIT_LIST_HEAD(&ol->head);
-	ol->n = 0;
-	ol->seq = 0;
-	ol->con_every = con_every;
-	ol->closed = false;
-}
-
 static inline u32 kcoap_obs_seq_next(u32 seq)
 {
 	return (seq + 1) & KCOAP_OBS_SEQ_MASK;
@@ -97,9 +78,6 @@ void kcoap_observe_deregister(struct kcoap_endpoint *ep,
 			      const struct kcoap_peer *peer,
 			      const struct coap_msg *req,
 			      struct kcoap_resource *res);
-/* Softirq: an ACK or RST for a notification? */
-bool kcoap_observe_ack(struct kcoap_endpoint *ep,
-		       const struct kcoap_peer *peer, u16 mid, bool reset);
 /* Process context, kcoap_net.lock held: res has a new representation. */
 void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res);
 /* Process context, kcoap_net.lock held: res goes; observers get 4.04. */

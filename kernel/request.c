@@ -15,15 +15,16 @@
  *
  * While the daemon works, a struct kcoap_pending holds the exchange.  A
  * CON whose answer takes longer than ack_delay_ms gets an empty ACK; the
- * answer then goes out as a CON of its own, retransmitted with exponential
- * back-off until the client ACKs or resets it, or MAX_RETRANSMIT runs out.
+ * answer then goes out as a CON of its own: a message-layer exchange
+ * (exchange.c) embedded in the pending one, retransmitted until the client
+ * ACKs or resets it or MAX_RETRANSMIT runs out.
  *
  * Locking: everything here is under kcoap_net.pending_lock (_bh from
  * process context).  A pending exchange is reference counted: one
- * reference while it is hashed (by handle while the daemon owes the
- * answer, by response MID while our CON awaits its ACK) and one while its
- * timer is armed, so any context can cancel it without waiting.  Senders
- * check ep->dead under rcu_read_lock (see struct kcoap_endpoint).
+ * reference while it is hashed by handle, one while its timer is armed
+ * and one while its separate CON is in the message layer, so any context
+ * can cancel it without waiting.  Senders check ep->dead under
+ * rcu_read_lock (see struct kcoap_endpoint).
  */
 #include <linux/jhash.h>
 #include <linux/module.h>
@@ -33,7 +34,12 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
+#include "blockwise.h"
+#include "exchange.h"
 #include "kcoap.h"
+#include "request.h"
+#include "owner.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 
@@ -57,28 +63,19 @@ static struct kmem_cache *kcoap_dedup_cache __read_mostly;
 
 enum {
 	KCOAP_WAIT_DAEMON,	/* hashed by handle */
-	KCOAP_WAIT_ACK,		/* our separate CON awaits its ACK */
-	KCOAP_QUEUED,		/* ready, waiting for NSTART to allow it */
 	KCOAP_DONE,
 };
 
-/*
- * Per peer: its records (the max_dedup_per_peer bound) and the CONs we
- * have outstanding to it (NSTART, section 4.7) with the queue behind them.
- * Freed when all three are empty.
- */
+/* Per peer: its records (the max_dedup_per_peer bound); freed at 0. */
 struct kcoap_peer_count {
 	struct hlist_node hnode;	/* peer_hash */
 	struct kcoap_peer key;		/* family, port and addr only */
 	unsigned int n;
-	unsigned int inflight;
-	struct list_head queue;		/* of kcoap_pending, KCOAP_QUEUED */
 };
 
 struct kcoap_pending {
-	struct hlist_node hnode;	/* pend_handle, or out_mid */
+	struct hlist_node hnode;	/* pend_handle */
 	struct list_head purge;		/* private list of a purge */
-	struct list_head qnode;		/* kcoap_peer_count.queue */
 	struct timer_list timer;
 	refcount_t ref;
 	struct kcoap_net *kn;
@@ -97,13 +94,9 @@ struct kcoap_pending {
 	u8 tkl;
 	u8 token[COAP_MAX_TKL];
 	u16 mid;
-	u16 resp_mid;			/* of our separate CON response */
-	u8 retries;
-	bool counted;			/* in its peer's NSTART inflight */
 	bool sep_non;			/* a late answer to a CON goes as NON */
 	struct kcoap_bw_pending bw;	/* block-wise options of the request */
-	u32 rto_ms;
-	struct sk_buff *resp;		/* separate response, for resending */
+	struct kcoap_exchange sep;	/* our separate CON response */
 };
 
 int __init kcoap_requests_module_init(void)
@@ -125,16 +118,10 @@ void kcoap_requests_init(struct kcoap_net *kn)
 {
 	spin_lock_init(&kn->pending_lock);
 	hash_init(kn->pend_handle);
-	hash_init(kn->out_mid);
 	kcoap_dedup_table_init(&kn->dedup);
 	hash_init(kn->peer_hash);
 	timer_setup(&kn->dedup_timer, kcoap_dedup_gc, 0);
 	atomic64_set(&kn->next_handle, 0);
-}
-
-static u32 kcoap_mid_hash(const struct kcoap_peer *peer, u16 mid)
-{
-	return kcoap_peer_hash(peer, mid);
 }
 
 static struct kcoap_peer_count *kcoap_peer_count(struct kcoap_net *kn,
@@ -155,14 +142,13 @@ static struct kcoap_peer_count *kcoap_peer_count(struct kcoap_net *kn,
 	pc->key.family = peer->family;
 	pc->key.port = peer->port;
 	pc->key.addr = peer->addr;
-	INIT_LIST_HEAD(&pc->queue);
 	hash_add(kn->peer_hash, &pc->hnode, h);
 	return pc;
 }
 
 static void kcoap_peer_count_put(struct kcoap_peer_count *pc)
 {
-	if (!pc->n && !pc->inflight && list_empty(&pc->queue)) {
+	if (!pc->n) {
 		hash_del(&pc->hnode);
 		kfree(pc);
 	}
@@ -316,7 +302,6 @@ bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 static void kcoap_pending_free(struct kcoap_pending *p)
 {
 	kcoap_endpoint_put(p->ep);
-	kfree_skb(p->resp);
 	kfree(p);
 }
 
@@ -354,68 +339,13 @@ static void kcoap_pending_disarm(struct kcoap_pending *p)
  */
 static void kcoap_pending_unhash(struct kcoap_pending *p)
 {
-	struct kcoap_peer_count *pc;
-
 	hash_del(&p->hnode);
-	if (p->state == KCOAP_WAIT_DAEMON)
-		p->owner->npending--;
-	if (p->state == KCOAP_WAIT_ACK || p->state == KCOAP_QUEUED) {
-		pc = kcoap_peer_count(p->kn, &p->peer, false);
-		if (p->state == KCOAP_QUEUED)
-			list_del(&p->qnode);
-		else if (pc && p->counted)
-			pc->inflight--;
-		if (pc)
-			kcoap_peer_count_put(pc);
-	}
+	p->owner->npending--;
 	p->owner = NULL;
 	p->res = NULL;
 	p->state = KCOAP_DONE;
 	p->kn->npending--;
 	kcoap_pending_disarm(p);
-}
-
-/*
- * pending_lock held, after a CON to peer ended: if NSTART now allows it,
- * start the next queued one.  Returns its first transmission to send
- * after unlocking (the caller sends it on next->ep and drops *next).
- */
-static struct sk_buff *kcoap_peer_kick(struct kcoap_net *kn,
-				       const struct kcoap_peer *peer,
-				       struct kcoap_pending **next)
-{
-	struct kcoap_peer_count *pc = kcoap_peer_count(kn, peer, false);
-	struct kcoap_pending *p;
-
-	*next = NULL;
-	if (!pc || list_empty(&pc->queue) ||
-	    pc->inflight >= READ_ONCE(list_first_entry(&pc->queue,
-					struct kcoap_pending,
-					qnode)->ep->params.nstart))
-		return NULL;
-	p = list_first_entry(&pc->queue, struct kcoap_pending, qnode);
-	list_del_init(&p->qnode);
-	pc->inflight++;
-	p->counted = true;
-	p->state = KCOAP_WAIT_ACK;
-	kcoap_pending_arm(p, jiffies + msecs_to_jiffies(p->rto_ms));
-	refcount_inc(&p->ref);	/* for the caller's send */
-	*next = p;
-	return skb_copy(p->resp, GFP_ATOMIC);
-}
-
-/* Send what kcoap_peer_kick started (no lock held). */
-static void kcoap_kick_send(struct kcoap_pending *next, struct sk_buff *skb)
-{
-	if (!next)
-		return;
-	rcu_read_lock();
-	if (skb && !READ_ONCE(next->ep->dead))
-		kcoap_endpoint_xmit(next->ep, &next->peer, skb);
-	else
-		kfree_skb(skb);
-	rcu_read_unlock();
-	kcoap_pending_put(next);
 }
 
 static bool kcoap_pending_live(struct kcoap_pending *p)
@@ -441,20 +371,17 @@ static struct sk_buff *kcoap_empty_ack(struct kcoap_pending *p)
 
 /*
  * The answer to p's request is ready (p owned, out of its table, lock
- * held).  Returns the skb to send after unlocking; for a CON that was
- * already acknowledged, p becomes a retransmitted CON and is re-hashed.
+ * held).  Returns the skb to send after unlocking; *con when it is a
+ * separate CON, which the message layer is to carry (p->sep).
  */
 static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 					    struct coap_msg_out *out,
-					    bool *keep)
+					    bool *con)
 {
-	struct kcoap_net *kn = p->kn;
-	const struct kcoap_params *params = &p->ep->params;
 	struct sk_buff *skb;
 
 	out->tkl = p->tkl;
 	out->token = p->token;
-	*keep = false;
 	if (p->type == COAP_TYPE_CON && !p->acked) {
 		/* in time: piggybacked on the ACK (section 5.2.1) */
 		out->type = COAP_TYPE_ACK;
@@ -468,41 +395,45 @@ static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 		out->mid = kcoap_ep_new_mid(p->ep);
 	}
 	skb = kcoap_msg_skb(out);
-	if (!skb)
-		return NULL;
-	if (out->type == COAP_TYPE_ACK) {
+	if (skb && out->type == COAP_TYPE_ACK)
 		kcoap_dedup_set_reply(p->dd, skb);
-	} else if (out->type == COAP_TYPE_CON) {
-		struct kcoap_peer_count *pc;
-
-		p->resp = skb_clone(skb, GFP_ATOMIC);
-		if (!p->resp)
-			return skb;	/* sent once, not retransmitted */
-		p->resp_mid = out->mid;
-		p->retries = 0;
-		p->rto_ms = kcoap_rto_initial(params, get_random_u32());
-		hash_add(kn->out_mid, &p->hnode,
-			 kcoap_mid_hash(&p->peer, p->resp_mid));
-		kn->npending++;
-		*keep = true;
-		pc = kcoap_peer_count(kn, &p->peer, true);
-		if (pc && pc->inflight >= READ_ONCE(params->nstart)) {
-			/* section 4.7: NSTART reached, wait for our turn */
-			p->state = KCOAP_QUEUED;
-			list_add_tail(&p->qnode, &pc->queue);
-			kcoap_ep_stat_inc(p->ep, TX_QUEUED);
-			kfree_skb(skb);
-			return NULL;
-		}
-		if (pc) {
-			pc->inflight++;
-			p->counted = true;
-		}
-		p->state = KCOAP_WAIT_ACK;
-		kcoap_pending_arm(p, jiffies + msecs_to_jiffies(p->rto_ms));
-	}
+	*con = skb && out->type == COAP_TYPE_CON;
+	if (*con)
+		p->kn->npending++;	/* until the exchange's release */
 	return skb;
 }
+
+static int kcoap_sep_acked(struct kcoap_exchange *x, const struct coap_msg *msg)
+{
+	return 0;
+}
+
+static void kcoap_sep_reset(struct kcoap_exchange *x)
+{
+}
+
+static void kcoap_sep_timeout(struct kcoap_exchange *x)
+{
+	kcoap_ep_stat_inc(x->ep, EXCHANGE_TIMEOUT);
+}
+
+/* The separate CON ended and nobody holds it: the pending one goes too. */
+static void kcoap_sep_release(struct kcoap_exchange *x)
+{
+	struct kcoap_pending *p = container_of(x, struct kcoap_pending, sep);
+
+	spin_lock_bh(&p->kn->pending_lock);
+	p->kn->npending--;
+	spin_unlock_bh(&p->kn->pending_lock);
+	kcoap_pending_put(p);
+}
+
+static const struct kcoap_exchange_ops kcoap_sep_ops = {
+	.acked = kcoap_sep_acked,
+	.reset = kcoap_sep_reset,
+	.timeout = kcoap_sep_timeout,
+	.release = kcoap_sep_release,
+};
 
 /* Build the answer with code/options/payload and send it; drops p's ref. */
 static void kcoap_pending_answer(struct kcoap_pending *p, u8 code,
@@ -519,20 +450,27 @@ static void kcoap_pending_answer(struct kcoap_pending *p, u8 code,
 	};
 	struct kcoap_net *kn = p->kn;
 	struct sk_buff *skb = NULL;
-	bool keep = false;
+	bool con = false;
 
 	if (nopts)
 		coap_opts_sort(opts, nopts);
 	rcu_read_lock();
 	spin_lock_bh(&kn->pending_lock);
 	if (kcoap_pending_live(p))
-		skb = kcoap_pending_finish(p, &out, &keep);
+		skb = kcoap_pending_finish(p, &out, &con);
 	spin_unlock_bh(&kn->pending_lock);
-	if (skb)
+	if (skb && !con)
 		kcoap_endpoint_xmit(p->ep, &p->peer, skb);
 	rcu_read_unlock();
-	if (!keep)
+	if (!con) {
 		kcoap_pending_put(p);
+		return;
+	}
+	/* p's reference goes to the exchange, dropped by its release */
+	kcoap_exchange_init(&p->sep, p->ep, &p->peer, p->token, p->tkl,
+			    &kcoap_sep_ops);
+	kcoap_exchange_send(&p->sep, skb, out.mid, true);
+	kcoap_exchange_put(&p->sep);
 }
 
 /* The request's identity (type, code, MID, token) for the tracepoint. */
@@ -550,14 +488,12 @@ static void kcoap_trace_daemon_timeout(const struct kcoap_pending *p)
 	trace_coap_daemon_timeout(&p->peer, hdr, COAP_HDR_LEN + p->tkl);
 }
 
-/* Timer: the empty ACK, the daemon's deadline, or a retransmission. */
+/* Timer: the empty ACK, or the daemon's deadline. */
 static void kcoap_pending_timer(struct timer_list *t)
 {
 	struct kcoap_pending *p = from_timer(p, t, timer);
-	const struct kcoap_params *params = &p->ep->params;
-	struct kcoap_pending *next = NULL;
 	struct kcoap_net *kn = p->kn;
-	struct sk_buff *skb = NULL, *nskb = NULL;
+	struct sk_buff *skb = NULL;
 	bool timeout = false;
 
 	rcu_read_lock();
@@ -575,29 +511,8 @@ static void kcoap_pending_timer(struct timer_list *t)
 			}
 			kcoap_pending_arm(p, p->deadline);
 		}
-	} else if (p->state == KCOAP_WAIT_ACK) {
-		if (p->retries < READ_ONCE(params->max_retransmit)) {
-			/* section 4.2: same message, timeout doubled */
-			p->retries++;
-			p->rto_ms = kcoap_rto_backoff(p->rto_ms);
-			kcoap_pending_arm(p, jiffies +
-					  msecs_to_jiffies(p->rto_ms));
-			skb = skb_copy(p->resp, GFP_ATOMIC);
-			kcoap_ep_stat_inc(p->ep, TX_RETRANSMIT);
-			trace_coap_retransmit(&p->peer, p->resp->data,
-					      p->resp->len);
-		} else {
-			kcoap_pending_unhash(p);
-			kcoap_ep_stat_inc(p->ep, EXCHANGE_TIMEOUT);
-			trace_coap_timeout(&p->peer, p->resp->data,
-					   p->resp->len);
-			/* the table's reference: ours now */
-			refcount_dec(&p->ref);
-			nskb = kcoap_peer_kick(kn, &p->peer, &next);
-		}
 	}
 	spin_unlock(&kn->pending_lock);
-	kcoap_kick_send(next, nskb);
 	if (skb && kcoap_pending_live(p))
 		kcoap_endpoint_xmit(p->ep, &p->peer, skb);
 	else
@@ -606,37 +521,6 @@ static void kcoap_pending_timer(struct timer_list *t)
 	if (timeout)
 		kcoap_pending_answer(p, COAP_CODE(5, 3), NULL, 0, NULL, 0);
 	kcoap_pending_put(p);	/* the timer's reference */
-}
-
-bool kcoap_request_ack(struct kcoap_endpoint *ep,
-		       const struct kcoap_peer *peer, u16 mid, bool reset)
-{
-	struct kcoap_pending *p, *next = NULL;
-	struct kcoap_net *kn = ep->kn;
-	struct sk_buff *nskb = NULL;
-	bool found = false;
-
-	spin_lock(&kn->pending_lock);
-	hash_for_each_possible(kn->out_mid, p, hnode, kcoap_mid_hash(peer, mid)) {
-		if (p->resp_mid == mid && kcoap_peer_eq(&p->peer, peer) &&
-		    p->state == KCOAP_WAIT_ACK) {
-			kcoap_pending_unhash(p);
-			nskb = kcoap_peer_kick(kn, peer, &next);
-			found = true;
-			break;
-		}
-	}
-	spin_unlock(&kn->pending_lock);
-	kcoap_kick_send(next, nskb);
-	if (!found)
-		return false;
-	/* section 4.2: ACK or RST ends the retransmission either way */
-	if (reset)
-		kcoap_ep_stat_inc(ep, RX_RESETS);
-	else
-		kcoap_ep_stat_inc(ep, RX_ACKS);
-	kcoap_pending_put(p);
-	return true;
 }
 
 /* A new exchange for req, to be answered by d (a daemon or a socket). */
@@ -943,25 +827,6 @@ void kcoap_requests_purge(struct kcoap_net *kn, struct kcoap_daemon *d,
 		    (ep && p->ep == ep)) {
 			kcoap_pending_unhash(p);
 			list_add_tail(&p->purge, &victims);
-		}
-	}
-	/* separate responses still retransmitting on a closing endpoint */
-	hash_for_each_safe(kn->out_mid, bkt, n, p, hnode) {
-		if (ep && p->ep == ep) {
-			kcoap_pending_unhash(p);
-			list_add_tail(&p->purge, &victims);
-		}
-	}
-	/* their peers' queued CONs on other endpoints may go now */
-	list_for_each_entry(p, &victims, purge) {
-		struct kcoap_pending *next;
-		struct sk_buff *nskb;
-
-		nskb = kcoap_peer_kick(kn, &p->peer, &next);
-		if (next) {
-			spin_unlock_bh(&kn->pending_lock);
-			kcoap_kick_send(next, nskb);
-			spin_lock_bh(&kn->pending_lock);
 		}
 	}
 	spin_unlock_bh(&kn->pending_lock);

@@ -48,9 +48,6 @@ bool kcoap_request_forward(struct kcoap_endpoint *ep,
 bool kcoap_request_duplicate(struct kcoap_endpoint *ep,
 			     const struct kcoap_peer *peer,
 			     const struct coap_msg *req);
-/* Softirq: an ACK or RST for one of our separate responses? */
-bool kcoap_request_ack(struct kcoap_endpoint *ep,
-		       const struct kcoap_peer *peer, u16 mid, bool reset);
 /*
  * Softirq: open the exchange for a request that an application socket
  * (its pseudo-daemon app) reads from its receive queue; true when the

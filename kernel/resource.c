@@ -14,6 +14,9 @@
 #include <linux/string.h>
 
 #include "kcoap.h"
+#include "observe.h"
+#include "request.h"
+#include "resource.h"
 
 static unsigned int max_resources = 100000;
 module_param(max_resources, uint, 0644);

@@ -11,7 +11,9 @@
 #include <linux/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "exchange.h"
 #include "kcoap.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 
@@ -68,7 +70,9 @@ bool kcoap_rx_dispatch(struct kcoap_endpoint *ep,
 			break;
 		}
 		/* either one ends the exchange it names */
-		ret = ops->ack(ep, peer, msg);
+		ret = kcoap_exchange_rx(ep, peer, msg);
+		if (ret < 0 && ops->ack)
+			ret = ops->ack(ep, peer, msg);
 		if (ret >= 0)
 			return ret;
 		drop = msg->type == COAP_TYPE_RST ?

@@ -6,7 +6,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "blockwise.h"
 #include "kcoap.h"
+#include "observe.h"
+#include "request.h"
+#include "resource.h"
+#include "stats.h"
 #include "udp.h"
 
 /* Largest /.well-known/core document; links past it are left out. */
@@ -417,19 +422,6 @@ out:
 	kfree(ri);
 }
 
-/* An ACK or RST answers a separate response or a CON notification. */
-static int kcoap_server_ack(struct kcoap_endpoint *ep,
-			    const struct kcoap_peer *peer,
-			    const struct coap_msg *msg)
-{
-	bool rst = msg->type == COAP_TYPE_RST;
-
-	if (kcoap_request_ack(ep, peer, msg->mid, rst) ||
-	    kcoap_observe_ack(ep, peer, msg->mid, rst))
-		return 0;
-	return -1;
-}
-
 /* Answered here or by a daemon: an endpoint delivers nothing. */
 static bool kcoap_server_rx_request(struct kcoap_endpoint *ep,
 				    const struct kcoap_peer *peer,
@@ -441,6 +433,5 @@ static bool kcoap_server_rx_request(struct kcoap_endpoint *ep,
 
 /* What an endpoint's received messages become (kcoap_endpoint.rx_ops). */
 const struct kcoap_rx_ops kcoap_server_rx_ops = {
-	.ack = kcoap_server_ack,
 	.request = kcoap_server_rx_request,
 };

@@ -13,7 +13,9 @@
  * very code daemons use.  Requests it sends are client exchanges, below.
  *
  * Locking: struct kcoap_csock.lock (softirq and process, _bh) protects the
- * client exchanges; request.c's state is under pending_lock as always.
+ * list of client exchanges; their messages are the message layer's
+ * (exchange.c, whose lock comes after ours), and nothing is sent with ours
+ * held.  request.c's state is under pending_lock as always.
  * The socket's sk_user_data points to its kcoap_csock.  Destroy sets
  * ep.dead and waits for a grace period before it purges anything, so a
  * receiver or timer that saw !dead under rcu_read_lock finishes (and
@@ -36,7 +38,12 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
+#include "blockwise.h"
+#include "exchange.h"
 #include "kcoap.h"
+#include "request.h"
+#include "resource.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 
@@ -62,25 +69,18 @@ MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_COAP, 2);
 /* CON responses already delivered, to recognise their retransmissions. */
 #define KCOAP_SEEN	32
 
-enum {
-	KCOAP_CX_QUEUED,	/* waiting for NSTART to allow it */
-	KCOAP_CX_WAIT_ACK,	/* CON sent, not acknowledged */
-	KCOAP_CX_WAIT_RESPONSE,	/* ACKed (or NON): the response is due */
-};
-
-/* A request the application sent, until its response or failure. */
+/*
+ * A request the application sent, until its response or failure: a
+ * message-layer exchange (peer, token, MID, retransmission, and the
+ * deadline for the response once acknowledged or sent as NON).
+ */
 struct kcoap_cx {
-	struct list_head node;		/* kcoap_csock.cx */
-	struct kcoap_peer peer;
+	struct kcoap_exchange x;
+	struct list_head node;		/* kcoap_csock.cx, while open */
+	struct kcoap_csock *cs;
 	struct sk_buff *skb;		/* the request as sent, charged to sk */
-	unsigned long expires;
-	u32 rto_ms;
-	u16 mid;
 	u8 type;
-	u8 tkl;
-	u8 token[COAP_MAX_TKL];
-	u8 retries;
-	u8 state;
+	bool acked;			/* an empty ACK came: response due */
 };
 
 struct kcoap_csock {
@@ -93,7 +93,6 @@ struct kcoap_csock {
 	unsigned int ncx;
 	bool closing;
 	u8 sep_type;			/* COAP_SO_DEFAULT_TYPE */
-	struct timer_list timer;	/* retransmissions and deadlines */
 	struct {
 		struct kcoap_peer peer;
 		u16 mid;
@@ -136,8 +135,18 @@ static u32 kcoap_cx_lifetime(const struct kcoap_csock *cs, u8 type)
 	return msecs_to_jiffies(min_t(u64, ms, UINT_MAX));
 }
 
+/* lock held: take cx off the open list; true if it was on it. */
+static bool kcoap_cx_close(struct kcoap_csock *cs, struct kcoap_cx *cx)
+{
+	if (list_empty(&cx->node))
+		return false;
+	list_del_init(&cx->node);
+	cs->ncx--;
+	return true;
+}
+
 /*
- * lock held: report cx's failure on the error queue and free it.  The
+ * lock held: report cx's failure on the error queue and close it.  The
  * error skb holds the peer's address, then the request as sent; the
  * queue charges it to SO_RCVBUF and drops it when that is full.
  */
@@ -148,12 +157,13 @@ static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
 	struct sockaddr_storage ss;
 	struct sk_buff *skb;
 
-	list_del(&cx->node);
-	cs->ncx--;
+	if (!kcoap_cx_close(cs, cx))
+		return;
 	kcoap_ep_stat_inc(&cs->ep, SOCK_ERRORS);
 	skb = alloc_skb(sizeof(ss) + cx->skb->len, GFP_ATOMIC);
 	if (skb) {
-		kcoap_peer_to_sockaddr(&cx->peer, false, cx->peer.port, &ss);
+		kcoap_peer_to_sockaddr(&cx->x.peer, false, cx->x.peer.port,
+				       &ss);
 		skb_put_data(skb, &ss, sizeof(ss));
 		skb_put_data(skb, cx->skb->data, cx->skb->len);
 		serr = SKB_EXT_ERR(skb);
@@ -164,125 +174,90 @@ static void kcoap_cx_fail(struct kcoap_csock *cs, struct kcoap_cx *cx,
 		if (sock_queue_err_skb(cs->sk, skb))
 			kfree_skb(skb);	/* error queue over SO_RCVBUF */
 	}
+}
+
+static struct kcoap_cx *kcoap_cx_of(struct kcoap_exchange *x)
+{
+	return container_of(x, struct kcoap_cx, x);
+}
+
+/* No lock held: the exchange and the list's reference go. */
+static void kcoap_cx_end(struct kcoap_cx *cx, bool sync)
+{
+	kcoap_exchange_end(&cx->x, sync);
+	kcoap_exchange_put(&cx->x);
+}
+
+/* Softirq: an ACK, empty or carrying the response (section 5.2.1). */
+static int kcoap_cx_acked(struct kcoap_exchange *x, const struct coap_msg *msg)
+{
+	struct kcoap_cx *cx = kcoap_cx_of(x);
+	struct kcoap_csock *cs = cx->cs;
+	bool open, deliver = false;
+
+	spin_lock_bh(&cs->lock);
+	open = !list_empty(&cx->node);
+	if (open && msg->code == COAP_CODE_EMPTY) {
+		/* section 5.2.2: a separate response will follow */
+		cx->acked = true;
+		kcoap_exchange_wait(x, jiffies + kcoap_cx_lifetime(cs, cx->type));
+	} else if (open) {
+		kcoap_cx_close(cs, cx);
+		deliver = true;
+	}
+	spin_unlock_bh(&cs->lock);
+	if (!deliver)
+		return 0;
+	kcoap_ep_stat_inc(x->ep, RX_RESPONSES);
+	kcoap_cx_end(cx, false);
+	return 1;
+}
+
+static void kcoap_cx_failed(struct kcoap_exchange *x, int error)
+{
+	struct kcoap_cx *cx = kcoap_cx_of(x);
+	struct kcoap_csock *cs = cx->cs;
+	bool open;
+
+	spin_lock_bh(&cs->lock);
+	open = !list_empty(&cx->node);
+	kcoap_cx_fail(cs, cx, error);
+	spin_unlock_bh(&cs->lock);
+	if (open)
+		kcoap_cx_end(cx, false);
+}
+
+static void kcoap_cx_reset(struct kcoap_exchange *x)
+{
+	kcoap_cx_failed(x, ECONNRESET);
+}
+
+/* No ACK after MAX_RETRANSMIT, or no response in the exchange's lifetime. */
+static void kcoap_cx_timeout(struct kcoap_exchange *x)
+{
+	struct kcoap_cx *cx = kcoap_cx_of(x);
+
+	kcoap_ep_stat_inc(x->ep, EXCHANGE_TIMEOUT);
+	/* the message layer traced a CON that was never acknowledged */
+	if (cx->acked || cx->type != COAP_TYPE_CON)
+		trace_coap_timeout(&x->peer, cx->skb->data, cx->skb->len);
+	kcoap_cx_failed(x, ETIMEDOUT);
+}
+
+static void kcoap_cx_release(struct kcoap_exchange *x)
+{
+	struct kcoap_cx *cx = kcoap_cx_of(x);
+
 	kfree_skb(cx->skb);
 	kfree(cx);
 }
 
-/* lock held: how many CONs to peer await their ACK (section 4.7). */
-static unsigned int kcoap_cx_outstanding(struct kcoap_csock *cs,
-					 const struct kcoap_peer *peer)
-{
-	struct kcoap_cx *cx;
-	unsigned int n = 0;
-
-	list_for_each_entry(cx, &cs->cx, node)
-		if (cx->state == KCOAP_CX_WAIT_ACK &&
-		    kcoap_peer_eq(&cx->peer, peer))
-			n++;
-	return n;
-}
-
-/* lock held: (re)send cx now, a copy of its skb; 0 or why not. */
-static int kcoap_cx_xmit(struct kcoap_csock *cs, struct kcoap_cx *cx)
-{
-	struct sk_buff *skb = skb_copy(cx->skb, GFP_ATOMIC);
-
-	if (!skb) {
-		kcoap_ep_stat_inc(&cs->ep, TX_ERRORS);
-		return -ENOBUFS;
-	}
-	if (READ_ONCE(cs->ep.dead)) {
-		kfree_skb(skb);
-		return -ENOTCONN;
-	}
-	return kcoap_endpoint_xmit(&cs->ep, &cx->peer, skb);
-}
-
-/* lock held: start cx's first transmission; 0 or why it failed. */
-static int kcoap_cx_launch(struct kcoap_csock *cs, struct kcoap_cx *cx)
-{
-	int err;
-
-	if (cx->type == COAP_TYPE_CON) {
-		cx->state = KCOAP_CX_WAIT_ACK;
-		cx->rto_ms = kcoap_rto_initial(&cs->ep.params,
-					       get_random_u32());
-		cx->expires = jiffies + msecs_to_jiffies(cx->rto_ms);
-	} else {
-		cx->state = KCOAP_CX_WAIT_RESPONSE;
-		cx->expires = jiffies + kcoap_cx_lifetime(cs, cx->type);
-	}
-	err = kcoap_cx_xmit(cs, cx);
-	if (!cs->closing)
-		timer_reduce(&cs->timer, cx->expires);
-	return err;
-}
-
-/* lock held: a CON to peer stopped being outstanding; start queued ones. */
-static void kcoap_cx_kick(struct kcoap_csock *cs, const struct kcoap_peer *peer)
-{
-	u32 nstart = READ_ONCE(cs->ep.params.nstart);
-	unsigned int n = kcoap_cx_outstanding(cs, peer);
-	struct kcoap_cx *cx;
-
-	list_for_each_entry(cx, &cs->cx, node) {
-		if (n >= nstart)
-			break;
-		if (cx->state == KCOAP_CX_QUEUED &&
-		    kcoap_peer_eq(&cx->peer, peer)) {
-			kcoap_cx_launch(cs, cx);
-			n++;
-		}
-	}
-}
-
-static void kcoap_cx_timer(struct timer_list *t)
-{
-	struct kcoap_csock *cs = from_timer(cs, t, timer);
-	struct kcoap_cx *cx, *tmp;
-	unsigned long next = 0;
-	struct kcoap_peer peer;
-
-	rcu_read_lock();
-	spin_lock(&cs->lock);
-	list_for_each_entry_safe(cx, tmp, &cs->cx, node) {
-		if (cx->state == KCOAP_CX_QUEUED)
-			continue;
-		if (time_before(jiffies, cx->expires)) {
-			/* not due yet */
-		} else if (cx->state == KCOAP_CX_WAIT_ACK &&
-			   cx->retries < READ_ONCE(cs->ep.params.max_retransmit)) {
-			/* section 4.2: the same message, timeout doubled */
-			cx->retries++;
-			cx->rto_ms = kcoap_rto_backoff(cx->rto_ms);
-			cx->expires = jiffies + msecs_to_jiffies(cx->rto_ms);
-			kcoap_ep_stat_inc(&cs->ep, TX_RETRANSMIT);
-			trace_coap_retransmit(&cx->peer, cx->skb->data,
-					      cx->skb->len);
-			kcoap_cx_xmit(cs, cx);
-		} else {
-			bool con = cx->state == KCOAP_CX_WAIT_ACK;
-
-			kcoap_ep_stat_inc(&cs->ep, EXCHANGE_TIMEOUT);
-			trace_coap_timeout(&cx->peer, cx->skb->data,
-					   cx->skb->len);
-			peer = cx->peer;
-			kcoap_cx_fail(cs, cx, ETIMEDOUT);
-			if (con)
-				kcoap_cx_kick(cs, &peer);
-			/* the kick may have started others: rescan */
-			tmp = list_first_entry(&cs->cx, struct kcoap_cx, node);
-			next = 0;
-			continue;
-		}
-		if (!next || time_before(cx->expires, next))
-			next = cx->expires;
-	}
-	if (next && !cs->closing)
-		mod_timer(&cs->timer, next);
-	spin_unlock(&cs->lock);
-	rcu_read_unlock();
-}
+static const struct kcoap_exchange_ops kcoap_cx_ops = {
+	.acked = kcoap_cx_acked,
+	.reset = kcoap_cx_reset,
+	.timeout = kcoap_cx_timeout,
+	.release = kcoap_cx_release,
+};
 
 /*
  * Process context: send the request in buf (its MID set here).  Its copy,
@@ -294,8 +269,11 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 			  u8 *buf, u32 len, const struct coap_msg *m,
 			  bool noblock)
 {
+	bool con = m->type == COAP_TYPE_CON;
 	struct kcoap_cx *cx, *o;
+	struct sk_buff *skb;
 	int err = 0;
+	u16 mid;
 
 	cx = kzalloc(sizeof(*cx), GFP_KERNEL_ACCOUNT);
 	if (!cx)
@@ -306,58 +284,62 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 		kfree(cx);
 		return err;
 	}
-	err = 0;	/* the allocator may leave an error behind on success */
 	skb_reserve(cx->skb, KCOAP_SOCK_HEADROOM);
 	/* section 4.4: the kernel, not the application, picks the MID */
-	cx->mid = kcoap_ep_new_mid(&cs->ep);
-	buf[2] = cx->mid >> 8;
-	buf[3] = cx->mid;
+	mid = kcoap_ep_new_mid(&cs->ep);
+	buf[2] = mid >> 8;
+	buf[3] = mid;
 	skb_put_data(cx->skb, buf, len);
-	cx->peer = *peer;
+	cx->cs = cs;
 	cx->type = m->type;
-	cx->tkl = m->tkl;
-	memcpy(cx->token, m->token, m->tkl);
+	INIT_LIST_HEAD(&cx->node);
+	kcoap_exchange_init(&cx->x, &cs->ep, peer, m->token, m->tkl,
+			    &kcoap_cx_ops);
 
-	rcu_read_lock();
+	err = 0;
 	spin_lock_bh(&cs->lock);
-	if (cs->ncx >= READ_ONCE(max_sock_requests)) {
+	if (cs->closing) {
+		err = -ENOTCONN;
+	} else if (cs->ncx >= READ_ONCE(max_sock_requests)) {
 		err = -ENOBUFS;
-		goto out;
-	}
-	/* section 5.3.1: a token names one outstanding request per peer */
-	list_for_each_entry(o, &cs->cx, node) {
-		if (o->tkl == cx->tkl && !memcmp(o->token, cx->token, cx->tkl) &&
-		    kcoap_peer_eq(&o->peer, peer)) {
-			err = -EBUSY;
-			goto out;
-		}
-	}
-	list_add_tail(&cx->node, &cs->cx);
-	cs->ncx++;
-	if (cx->type == COAP_TYPE_CON &&
-	    kcoap_cx_outstanding(cs, peer) >= READ_ONCE(cs->ep.params.nstart)) {
-		cx->state = KCOAP_CX_QUEUED;
-		kcoap_ep_stat_inc(&cs->ep, TX_QUEUED);
 	} else {
-		err = kcoap_cx_launch(cs, cx);
-		if (err) {
-			/*
-			 * Not sent at all (no route: the socket's mark, uid or
-			 * device may forbid it): the caller hears why, as
-			 * from UDP, and nothing is left outstanding.
-			 */
-			list_del(&cx->node);
-			cs->ncx--;
-			goto out;
+		/* section 5.3.1: a token names one open request per peer */
+		list_for_each_entry(o, &cs->cx, node) {
+			if (o->x.tkl == m->tkl &&
+			    !memcmp(o->x.token, m->token, m->tkl) &&
+			    kcoap_peer_eq(&o->x.peer, peer)) {
+				err = -EBUSY;
+				break;
+			}
 		}
 	}
-	cx = NULL;
-out:
+	if (!err) {
+		list_add_tail(&cx->node, &cs->cx);
+		cs->ncx++;
+	}
 	spin_unlock_bh(&cs->lock);
-	rcu_read_unlock();
-	if (cx) {
-		kfree_skb(cx->skb);
-		kfree(cx);
+	if (err) {
+		kcoap_exchange_put(&cx->x);
+		return err;
+	}
+	/* the exchange keeps a CON to resend (copies of it go out) */
+	skb = con ? skb_clone(cx->skb, GFP_KERNEL) : skb_copy(cx->skb, GFP_KERNEL);
+	err = skb ? kcoap_exchange_send(&cx->x, skb, mid, con) : -ENOBUFS;
+	if (!err && !con)
+		err = kcoap_exchange_wait(&cx->x, jiffies +
+					  kcoap_cx_lifetime(cs, cx->type));
+	if (err) {
+		/*
+		 * Not sent at all (no route: the socket's mark, uid or
+		 * device may forbid it): the caller hears why, as from
+		 * UDP, and nothing is left outstanding.
+		 */
+		spin_lock_bh(&cs->lock);
+		if (!kcoap_cx_close(cs, cx))
+			err = 0;	/* answered already: it went out */
+		spin_unlock_bh(&cs->lock);
+		if (err)
+			kcoap_cx_end(cx, false);
 	}
 	return err;
 }
@@ -380,52 +362,6 @@ static bool kcoap_seen(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 	return false;
 }
 
-/*
- * Softirq: an ACK or RST from peer.  Returns 1 to deliver (a piggybacked
- * response), 0 when consumed here, -1 when it matched nothing.
- */
-static int kcoap_cx_ack(struct kcoap_csock *cs, const struct kcoap_peer *peer,
-			const struct coap_msg *msg)
-{
-	struct kcoap_endpoint *ep = &cs->ep;
-	struct kcoap_cx *cx;
-	int ret = -1;
-
-	spin_lock(&cs->lock);
-	list_for_each_entry(cx, &cs->cx, node) {
-		if (cx->mid != msg->mid || cx->state != KCOAP_CX_WAIT_ACK ||
-		    !kcoap_peer_eq(&cx->peer, peer))
-			continue;
-		if (msg->type == COAP_TYPE_RST) {
-			kcoap_ep_stat_inc(ep, RX_RESETS);
-			kcoap_cx_fail(cs, cx, ECONNRESET);
-			ret = 0;
-		} else if (msg->code == COAP_CODE_EMPTY) {
-			/* section 5.2.2: a separate response will follow */
-			kcoap_ep_stat_inc(ep, RX_ACKS);
-			cx->state = KCOAP_CX_WAIT_RESPONSE;
-			cx->expires = jiffies + kcoap_cx_lifetime(cs, cx->type);
-			if (!cs->closing)
-				timer_reduce(&cs->timer, cx->expires);
-			ret = 0;
-		} else if (cx->tkl == msg->tkl &&
-			   !memcmp(cx->token, msg->token, cx->tkl)) {
-			kcoap_ep_stat_inc(ep, RX_RESPONSES);
-			list_del(&cx->node);
-			cs->ncx--;
-			kfree_skb(cx->skb);
-			kfree(cx);
-			ret = 1;
-		} else {
-			break;	/* piggybacked with a wrong token: not ours */
-		}
-		kcoap_cx_kick(cs, peer);
-		break;
-	}
-	spin_unlock(&cs->lock);
-	return ret;
-}
-
 /* Softirq: a CON or NON response.  True to deliver it. */
 static bool kcoap_cx_response(struct kcoap_csock *cs,
 			      const struct kcoap_peer *peer,
@@ -434,45 +370,39 @@ static bool kcoap_cx_response(struct kcoap_csock *cs,
 	struct kcoap_endpoint *ep = &cs->ep;
 	bool con = msg->type == COAP_TYPE_CON;
 	struct kcoap_cx *cx, *found = NULL;
-	bool deliver = false, dup = false;
+	bool dup = false;
 
 	spin_lock(&cs->lock);
 	if (con && kcoap_seen(cs, peer, msg->mid, false)) {
 		dup = true;
 	} else {
 		list_for_each_entry(cx, &cs->cx, node) {
-			if (cx->state != KCOAP_CX_QUEUED &&
-			    cx->tkl == msg->tkl &&
-			    !memcmp(cx->token, msg->token, cx->tkl) &&
-			    kcoap_peer_eq(&cx->peer, peer)) {
+			if (cx->x.tkl == msg->tkl &&
+			    !memcmp(cx->x.token, msg->token, msg->tkl) &&
+			    kcoap_peer_eq(&cx->x.peer, peer) &&
+			    !kcoap_exchange_queued(&cx->x)) {
 				found = cx;
 				break;
 			}
 		}
 	}
 	if (found) {
-		bool was_con = found->state == KCOAP_CX_WAIT_ACK;
-
-		/* the response also ends a CON whose ACK was lost (5.2.2) */
-		list_del(&found->node);
-		cs->ncx--;
-		kfree_skb(found->skb);
-		kfree(found);
+		kcoap_cx_close(cs, found);
 		if (con)
 			kcoap_seen(cs, peer, msg->mid, true);
-		if (was_con)
-			kcoap_cx_kick(cs, peer);
-		deliver = true;
 	}
 	spin_unlock(&cs->lock);
+	/* the response also ends a CON whose ACK was lost (5.2.2) */
+	if (found)
+		kcoap_cx_end(found, false);
 
-	if (deliver || dup) {
+	if (found || dup) {
 		/* section 4.2: acknowledge it, and each copy of it */
 		if (con)
 			kcoap_send_empty(ep, peer, COAP_TYPE_ACK, msg->mid);
-		kcoap_ep_stat_inc_nr(ep, deliver ? COAP_STATS_A_RX_RESPONSES :
+		kcoap_ep_stat_inc_nr(ep, found ? COAP_STATS_A_RX_RESPONSES :
 					COAP_STATS_A_DROP_DUPLICATE_RESPONSE);
-		return deliver;
+		return found;
 	}
 	/* section 4.2: a CON we cannot place is rejected */
 	if (con)
@@ -521,17 +451,6 @@ static struct kcoap_csock *kcoap_ep_csock(struct kcoap_endpoint *ep)
 	return container_of(ep, struct kcoap_csock, ep);
 }
 
-static int kcoap_sock_rx_ack(struct kcoap_endpoint *ep,
-			     const struct kcoap_peer *peer,
-			     const struct coap_msg *msg)
-{
-	/* one of our separate responses, then one of our requests */
-	if (kcoap_request_ack(ep, peer, msg->mid,
-			      msg->type == COAP_TYPE_RST))
-		return 0;
-	return kcoap_cx_ack(kcoap_ep_csock(ep), peer, msg);
-}
-
 static bool kcoap_sock_rx_request(struct kcoap_endpoint *ep,
 				  const struct kcoap_peer *peer,
 				  const struct coap_msg *req)
@@ -547,7 +466,6 @@ static bool kcoap_sock_rx_response(struct kcoap_endpoint *ep,
 }
 
 static const struct kcoap_rx_ops kcoap_sock_rx_ops = {
-	.ack = kcoap_sock_rx_ack,
 	.request = kcoap_sock_rx_request,
 	.response = kcoap_sock_rx_response,
 };
@@ -961,7 +879,6 @@ static int kcoap_sock_init(struct sock *sk)
 	sk->sk_allocation = GFP_KERNEL_ACCOUNT;
 	spin_lock_init(&cs->lock);
 	INIT_LIST_HEAD(&cs->cx);
-	timer_setup(&cs->timer, kcoap_cx_timer, 0);
 	cs->sep_type = COAP_TYPE_CON;
 	tcfg.sk_user_data = cs;
 	setup_udp_tunnel_sock(sock_net(sk), sk->sk_socket, &tcfg);
@@ -981,6 +898,7 @@ static void kcoap_sock_destroy(struct sock *sk)
 	struct kcoap_csock *cs = kcoap_csock_owned(sk);
 	struct kcoap_cx *cx, *tmp;
 	struct kcoap_net *kn;
+	LIST_HEAD(open);
 
 	if (cs) {
 		kn = cs->ep.kn;
@@ -994,20 +912,20 @@ static void kcoap_sock_destroy(struct sock *sk)
 		synchronize_net();
 		spin_lock_bh(&cs->lock);
 		cs->closing = true;
-		list_for_each_entry_safe(cx, tmp, &cs->cx, node) {
-			kfree_skb(cx->skb);
-			kfree(cx);
-		}
-		INIT_LIST_HEAD(&cs->cx);
+		list_splice_init(&cs->cx, &open);
 		cs->ncx = 0;
 		spin_unlock_bh(&cs->lock);
-		del_timer_sync(&cs->timer);
+		list_for_each_entry_safe(cx, tmp, &open, node) {
+			list_del_init(&cx->node);
+			kcoap_cx_end(cx, true);
+		}
 		/* the requests it served: no more, and none left open */
 		mutex_lock(&kn->lock);
 		kcoap_requests_mark_dead(kn, &cs->app);
 		kcoap_requests_purge(kn, NULL, NULL, &cs->ep);
 		kcoap_block_purge_ep(kn, &cs->ep);
 		mutex_unlock(&kn->lock);
+		kcoap_xtable_close(&cs->ep);
 		call_rcu(&cs->rcu, kcoap_csock_free_rcu);
 	}
 	kcoap_udp_prot(sk)->destroy(sk);

@@ -7,6 +7,7 @@
 #include <linux/seq_file.h>
 
 #include "kcoap.h"
+#include "stats.h"
 
 static const char * const kcoap_stat_names[__COAP_STATS_A_MAX] = {
 	[COAP_STATS_A_RX_DATAGRAMS] = "rx_datagrams",

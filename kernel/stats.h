@@ -17,6 +17,16 @@ struct kcoap_stats {
 #define kcoap_stat_inc(kn, id) this_cpu_inc((kn)->stats->v[COAP_STATS_A_##id])
 #define kcoap_stat_inc_nr(kn, nr) this_cpu_inc((kn)->stats->v[nr])
 
+/* An event on an endpoint: counted for it and for its namespace. */
+#define kcoap_ep_stat_inc_nr(ep, nr) do {				\
+		typeof(ep) __ep = (ep);					\
+		int __nr = (nr);					\
+									\
+		this_cpu_inc(__ep->stats->v[__nr]);			\
+		this_cpu_inc(__ep->kn->stats->v[__nr]);			\
+	} while (0)
+#define kcoap_ep_stat_inc(ep, id) kcoap_ep_stat_inc_nr(ep, COAP_STATS_A_##id)
+
 struct kcoap_net;
 typedef u64 (*kcoap_gauge_fn)(struct kcoap_net *kn);
 

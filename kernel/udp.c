@@ -13,6 +13,7 @@
 #include <net/udp_tunnel.h>
 
 #include "kcoap.h"
+#include "stats.h"
 #include "trace.h"
 #include "udp.h"
 

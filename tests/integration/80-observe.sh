@@ -364,6 +364,69 @@ check "  obs_probe moved once per CON" test "$(stat obs_probe)" = $((pr0 + n15 -
 $NL call endpoint_set addr=addr:0.0.0.0:5683 param.probing_rate=1 >/dev/null
 [ "$T_FAIL" = 0 ] || sed 's/^/# o15: /' "$W/o15" | cut -c1-200
 
+# ---- NSTART (RFC 7252 section 4.7) counts CON notifications too ----
+# One client observes two resources whose notifications are all CON.  Two
+# publishes make two CONs to that client: with NSTART 1 the second waits
+# (tx_queued moves) until the client acknowledges the first.
+d resource_add path=/nst-a observable=flag notify_con=1 methods=2
+d resource_add path=/nst-b observable=flag notify_con=1 methods=2
+pub /nst-a a0 0
+pub /nst-b b0 0
+cat >"$W/nstart.py" <<'PY'
+import json, socket, sys, time
+sys.path.insert(0, sys.argv[1])
+from coaptool import build, parse
+port, ready = int(sys.argv[2]), sys.argv[3]
+def queued():
+    with open("/proc/net/coap_stats") as f:
+        return int(dict(l.split() for l in f)["tx_queued"])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.05)
+for mid, tok, path in ((0x5a01, b"\xa1", b"nst-a"), (0x5a02, b"\xb1", b"nst-b")):
+    s.sendto(build(0, 1, mid, tok, [(6, b""), (11, path)]), ("127.0.0.1", port))
+    end = time.time() + 30
+    while time.time() < end:
+        try:
+            if s.recv(2048)[2:4] == mid.to_bytes(2, "big"):
+                break
+        except socket.timeout:
+            pass
+q0 = queued()
+open(ready, "w").close()
+got, acked, early = [], None, False
+end = time.time() + 60     # a bound only: it ends when both have come
+while time.time() < end and len(got) < 2:
+    try:
+        d, a = s.recvfrom(2048)
+    except socket.timeout:
+        # the first is ours to ACK once the kernel queued the second
+        if len(got) == 1 and acked is None and queued() > q0:
+            s.sendto(bytes([0x60, 0]) + first[2:4], a1)
+            acked = time.time()
+        continue
+    if d[0] >> 4 & 3 != 0:
+        continue
+    if not got:
+        first, a1 = d, a
+    elif acked is None:
+        early = True
+    else:
+        s.sendto(bytes([0x60, 0]) + d[2:4], a)
+    got.append(d[4])
+print(json.dumps({"got": len(got), "early": early,
+                  "queued": queued() - q0, "acked": acked is not None}))
+PY
+q0=$(stat tx_queued)
+python3 "$W/nstart.py" "$I" "$PORT" "$W/nst.ready" >"$W/nst" &
+nsp=$!
+wait_file "$W/nst.ready"
+pub /nst-a a1 0
+pub /nst-b b1 0
+wait $nsp
+expect "NSTART 1: of two CON notifications to one client, the second waits for the first's ACK" \
+	"$(cat "$W/nst")" '.got == 2 and (.early | not) and .acked and .queued == 1'
+check "  tx_queued moved once" test "$(stat tx_queued)" = $((q0 + 1))
+
 # ---- teardown: observers (one with a CON in flight) when the module goes ----
 $OBS $H $PORT obs --no-ack --keep --seconds 1 --ready "$W/t1" >/dev/null &
 $OBS $H $PORT obs-non --keep --seconds 1 --ready "$W/t2" >/dev/null &

@@ -240,6 +240,43 @@ def t_error_reset():
     u.close()
 
 
+def t_non_requests():
+    """NON requests are exchanges too: the response ends one, an RST to
+    its MID fails it (RFC 7252 section 4.3), silence times it out after
+    NON_LIFETIME."""
+    u = silent_peer()
+    s = csock(fast=True)
+    s.sendto(get("n", b"\x4e\x01", 1), u.getsockname())
+    d, a = u.recvfrom(100)
+    u.sendto(build(1, 0x45, struct.unpack(">H", d[2:4])[0] ^ 1, b"\x4e\x01",
+                   [], b"non"), a)
+    got = s.recv(100) if wait(s, 3000) & select.POLLIN else b""
+    check("a NON request: its NON response is delivered",
+          d[0] >> 4 & 3 == 1 and got.endswith(b"non"), (d, got))
+
+    s.sendto(get("n", b"\x4e\x02", 1), u.getsockname())
+    d, a = u.recvfrom(100)
+    u.sendto(bytes([0x70, 0, d[2], d[3]]), a)
+    ev = wait(s, 3000)
+    e = errqueue(s) if ev & select.POLLERR else None
+    check("  an RST to its MID: ECONNRESET on the error queue",
+          e and e["error"] == errno.ECONNRESET and e["token"] == b"\x4e\x02",
+          e)
+
+    t = time.monotonic()
+    s.sendto(get("n", b"\x4e\x03", 1), u.getsockname())
+    ev = wait(s, 10000)
+    dt = time.monotonic() - t
+    e = errqueue(s) if ev & select.POLLERR else None
+    check("  no answer: ETIMEDOUT after NON_LIFETIME (%.2f s)" % dt,
+          e and e["error"] == errno.ETIMEDOUT and e["token"] == b"\x4e\x03"
+          and dt > 0.9, e)
+    check("  the peer got one copy of it, never retransmitted",
+          len(u.recv(100)) > 0 and not wait(u, 0), None)
+    s.close()
+    u.close()
+
+
 def t_client_duplicates():
     """A server that sends its separate CON response twice (its ACK got
     lost, say): the application sees it once, each copy is ACKed."""
@@ -816,7 +853,7 @@ def t_sndbuf():
 
 def main():
     tests = (t_options, t_client_libcoap, t_error_timeout, t_error_reset,
-             t_client_duplicates, t_client_rules, t_server, t_server_bounds,
+             t_non_requests, t_client_duplicates, t_client_rules, t_server, t_server_bounds,
              t_epoll, t_close_in_flight)
     if len(sys.argv) > 1:       # the named tests only
         tests = [globals()[n] for n in sys.argv[1:]]

@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 
 #include "observe.h"
+#include "owner.h"
 
 static void seq_moves_by_one(struct kunit *test)
 {

@@ -17,6 +17,9 @@
 #include <linux/string.h>
 
 #include "kcoap.h"
+#include "observe.h"
+#include "request.h"
+#include "resource.h"
 #include "units.h"
 
 /* ---- request.c stubs ------------------------------------------------ */
