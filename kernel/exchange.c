@@ -263,8 +263,11 @@ int kcoap_exchange_send(struct kcoap_exchange *x, struct sk_buff *skb,
 		err = -ENOMEM;
 		goto drop;
 	}
+	/* in the table already: its reference carries over */
 	if (x->state == KCOAP_X_NON)
-		hash_del(&x->node);	/* the table's reference carries over */
+		hash_del(&x->node);
+	else if (x->state == KCOAP_X_WAIT)
+		list_del_init(&x->qnode);
 	else
 		refcount_inc(&x->ref);
 	x->state = KCOAP_X_IDLE;
