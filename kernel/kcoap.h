@@ -60,6 +60,7 @@ struct kcoap_net {
 	atomic64_t next_handle;
 	/* obs_lock: softirq and process (_bh) context; observe.c */
 	spinlock_t obs_lock;
+	DECLARE_HASHTABLE(obs_mid, 8);		/* observers by last NON MID */
 	struct list_head obs_detached;		/* sending their final CON */
 	unsigned int nobservers;
 	/* block_lock: softirq and process (_bh) context; block*.c */

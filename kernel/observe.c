@@ -17,19 +17,25 @@
  * (ETSI TD_COAP_OBS_07/08).  Such a final CON keeps its observer,
  * detached from the resource, until it is acknowledged or times out.
  *
- * Each observer is a message-layer exchange (exchange.c): its
- * notifications, CON or NON, go out through it, so ACKs and RSTs find it
- * by the MID of its last one, and a CON's retransmission asks it for the
- * newest state (refresh).
+ * A CON notification is a message-layer exchange (exchange.c, struct
+ * kcoap_obs_con, allocated while it is in flight): NSTART, retransmission
+ * and its ACK or RST are the message layer's, and a retransmission asks
+ * here for the newest state (refresh).  A NON notification is not: an
+ * observer only remembers the MID of its last one, in kcoap_net.obs_mid,
+ * for an RST to it; a table entry of the message layer's per NON would
+ * double the 128 bytes an observer costs.
  *
- * Locking: the observer lists, the detached list and every observer field
- * but the exchange are under kcoap_net.obs_lock, taken _bh from process
- * context; never together with pending_lock.  Observers hold their
- * resource (detached ones hold none); their exchange holds the endpoint.
- * The resource's unlink and the endpoint's close remove them first, under
- * kcoap_net.lock, and registration checks both under obs_lock.  Nothing is
- * sent and no exchange is ended under obs_lock: what a pass decides is
- * collected (struct kcoap_obs_batch) and carried out after unlocking.
+ * Locking: observers, the lists that hold them, obs_mid and the link
+ * between an observer and its CON (kcoap_observer.con, kcoap_obs_con.o)
+ * are under kcoap_net.obs_lock, taken _bh from process context; never
+ * together with pending_lock.  Observers hold their resource (detached
+ * ones hold none); the resource's unlink and the endpoint's close remove
+ * them first, under kcoap_net.lock, and registration checks both under
+ * obs_lock.  An observer is freed under obs_lock at once: nothing outside
+ * the lock points to it (its CON's ops find it through con->o, cleared
+ * when it goes).  Nothing is sent and no exchange is ended under obs_lock:
+ * what a pass decides is collected (struct kcoap_obs_batch) and carried
+ * out after unlocking.
  */
 #include <linux/module.h>
 #include <linux/random.h>
@@ -64,67 +70,83 @@ unsigned int kcoap_notify_con_every(void)
 }
 
 /*
- * One observer, 232 bytes on 64-bit; its exchange carries the
- * endpoint, the peer, the MID of its last notification and a CON's
- * retransmission state.
+ * One observer: 128 bytes on 64-bit.  A CON in flight to it is a struct
+ * kcoap_obs_con, allocated for that time.
  */
 struct kcoap_observer {
-	struct kcoap_exchange x;
 	struct list_head node;		/* obs_list.head, or obs_detached */
-	struct list_head reap;		/* a batch's, once forgotten */
+	struct hlist_node mid_node;	/* kcoap_net.obs_mid, at mid (NON) */
 	struct kcoap_resource *res;	/* NULL once detached */
+	struct kcoap_endpoint *ep;
+	struct kcoap_obs_con *con;	/* our CON queued or in flight */
 	u32 last_con;			/* jiffies of the last CON */
 	u32 heard;			/* jiffies: registered or ACKed */
 	u32 nonbytes;			/* NON bytes sent to it since */
+	struct kcoap_peer peer;
+	u8 token[COAP_MAX_TKL];
+	u16 mid;			/* of the last NON notification */
 	u16 accept;			/* KCOAP_OBS_ANY: no Accept */
+	u8 tkl;
 	s8 szx;				/* Block2 size asked for, or -1 */
 	u8 since_con;			/* NON notifications since last CON */
 	bool stale;			/* a newer state waits for the CON */
-	bool gone;			/* forgotten: its ops do nothing */
 };
 
 #define KCOAP_OBS_ANY	0xffff
 
 /*
- * What one pass under obs_lock decided, done after unlocking: datagrams
- * to send (each holding a reference on its observer, the details in cb)
- * and observers to end.
+ * A CON notification.  o: its observer, or NULL once that is gone or has
+ * moved on (obs_lock).  The observer's con pointer holds the owner's
+ * reference; whoever clears the link drops it.
+ */
+struct kcoap_obs_con {
+	struct kcoap_exchange x;
+	struct kcoap_observer *o;
+	struct list_head end;		/* a batch's, to be ended */
+};
+
+/*
+ * What one pass under obs_lock decided, done after unlocking: CONs that
+ * are over, CON notifications to send (each skb holding a reference on
+ * its exchange, in cb) and NONs to send (endpoint held, peer in cb).
  */
 struct kcoap_obs_batch {
-	struct sk_buff_head tx;
-	struct list_head reap;
+	struct list_head end;
+	struct sk_buff_head con;
+	struct sk_buff_head non;
 };
 
 struct kcoap_obs_cb {
-	struct kcoap_observer *o;
-	u16 mid;
-	bool con;
-	bool replace;			/* a final message: ends a CON first */
+	union {
+		struct {
+			struct kcoap_obs_con *c;
+			u16 mid;
+		};
+		struct {
+			struct kcoap_endpoint *ep;
+			struct kcoap_peer peer;
+		};
+	};
 };
 
 #define KCOAP_OBS_CB(skb) ((struct kcoap_obs_cb *)(skb)->cb)
 
 static void kcoap_obs_batch_init(struct kcoap_obs_batch *b)
 {
-	__skb_queue_head_init(&b->tx);
-	INIT_LIST_HEAD(&b->reap);
+	INIT_LIST_HEAD(&b->end);
+	__skb_queue_head_init(&b->con);
+	__skb_queue_head_init(&b->non);
 }
 
 void kcoap_observe_init(struct kcoap_net *kn)
 {
-	/* a timer is 40 bytes, more in a debug kernel (lockdep) */
-	BUILD_BUG_ON(sizeof(struct kcoap_observer) -
-		     sizeof(struct timer_list) > 192);
+	BUILD_BUG_ON(sizeof(struct kcoap_observer) > 128);
 	BUILD_BUG_ON(sizeof(struct kcoap_obs_cb) >
 		     sizeof_field(struct sk_buff, cb));
 	spin_lock_init(&kn->obs_lock);
+	hash_init(kn->obs_mid);
 	INIT_LIST_HEAD(&kn->obs_detached);
 	kn->nobservers = 0;
-}
-
-static struct kcoap_net *kcoap_obs_net(const struct kcoap_observer *o)
-{
-	return o->x.ep->kn;
 }
 
 /* Tell the owner when its resource gains its first or loses its last. */
@@ -150,49 +172,85 @@ static void kcoap_obs_detach(struct kcoap_net *kn, struct kcoap_observer *o)
 		kcoap_obs_count_changed(kn, res);
 }
 
-/* obs_lock held: o is no observer any more; b ends its exchange. */
-static void kcoap_obs_forget(struct kcoap_net *kn, struct kcoap_observer *o,
-			     struct kcoap_obs_batch *b)
+/* obs_lock held: o's CON, if any, is over; b ends it. */
+static void kcoap_obs_con_drop(struct kcoap_observer *o,
+			       struct kcoap_obs_batch *b)
 {
-	if (o->gone)
+	struct kcoap_obs_con *c = o->con;
+
+	if (!c)
 		return;
+	c->o = NULL;
+	o->con = NULL;
+	list_add_tail(&c->end, &b->end);
+}
+
+/* obs_lock held: o goes (its CON is ended by b). */
+static void kcoap_obs_free(struct kcoap_net *kn, struct kcoap_observer *o,
+			   struct kcoap_obs_batch *b)
+{
 	kcoap_obs_detach(kn, o);
+	kcoap_obs_con_drop(o, b);
+	if (!hlist_unhashed(&o->mid_node))
+		hash_del(&o->mid_node);
 	list_del(&o->node);
-	o->gone = true;
 	kn->nobservers--;
-	list_add_tail(&o->reap, &b->reap);
+	kfree(o);
+}
+
+/* No lock held: end the CONs b holds (sync: wait for their timers). */
+static void kcoap_obs_end_cons(struct kcoap_obs_batch *b, bool sync)
+{
+	struct kcoap_obs_con *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, &b->end, end) {
+		list_del(&c->end);
+		kcoap_exchange_end(&c->x, sync);
+		kcoap_exchange_put(&c->x);	/* the observer's */
+	}
 }
 
 /*
- * No lock held: send what b holds, end what it forgot (sync: in process
- * context, waiting for their timers).
+ * No lock held: carry out b.  sync (process context): wait for the timers
+ * of the CONs it ends.
  */
 static void kcoap_obs_flush_sync(struct kcoap_net *kn,
 				 struct kcoap_obs_batch *b, bool sync)
 {
-	struct kcoap_observer *o, *tmp;
+	struct kcoap_obs_con *c;
 	struct kcoap_obs_cb *cb;
 	struct sk_buff *skb;
-	int err;
 
-	while ((skb = __skb_dequeue(&b->tx))) {
+	/* first what is over: a final CON replacing one frees its NSTART */
+	kcoap_obs_end_cons(b, sync);
+	while ((skb = __skb_dequeue(&b->con))) {
 		cb = KCOAP_OBS_CB(skb);
-		o = cb->o;
-		if (cb->replace)
-			kcoap_exchange_cancel(&o->x);
-		err = kcoap_exchange_send(&o->x, skb, cb->mid, cb->con);
-		if (err == -EBUSY) {
-			/* a CON went first: it carries this state later */
-			kfree_skb(skb);
+		c = cb->c;
+		if (kcoap_exchange_send(&c->x, skb, cb->mid, true) == -ENOMEM) {
+			/* an observer we cannot notify would miss states */
 			spin_lock_bh(&kn->obs_lock);
-			o->stale = true;
+			if (c->o) {
+				kcoap_ep_stat_inc(c->x.ep, DROP_NOMEM);
+				kcoap_obs_free(kn, c->o, b);
+			}
 			spin_unlock_bh(&kn->obs_lock);
 		}
-		kcoap_exchange_put(&o->x);
+		kcoap_exchange_put(&c->x);	/* the queue's */
 	}
-	list_for_each_entry_safe(o, tmp, &b->reap, reap) {
-		kcoap_exchange_end(&o->x, sync);
-		kcoap_exchange_put(&o->x);	/* the list's */
+	kcoap_obs_end_cons(b, sync);
+	while ((skb = __skb_dequeue(&b->non))) {
+		/* cb is the skb's: the transmit path writes over it */
+		struct kcoap_peer peer = KCOAP_OBS_CB(skb)->peer;
+		struct kcoap_endpoint *ep = KCOAP_OBS_CB(skb)->ep;
+
+		rcu_read_lock();
+		/* closing waits a grace period after dead before the socket goes */
+		if (!READ_ONCE(ep->dead))
+			kcoap_endpoint_xmit(ep, &peer, skb);
+		else
+			kfree_skb(skb);
+		rcu_read_unlock();
+		kcoap_endpoint_put(ep);
 	}
 }
 
@@ -213,8 +271,8 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	struct coap_msg_out out = {
 		.type = type,
 		.mid = mid,
-		.tkl = o->x.tkl,
-		.token = o->x.token,
+		.tkl = o->tkl,
+		.token = o->token,
 	};
 	/* the Block2 size the client registered with, as if asked again */
 	struct kcoap_bw bw = {
@@ -236,7 +294,7 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	r.payload = repr->data;
 	r.payload_len = repr->len;
 	/* RFC 7959 section 2.6: a large state goes as its first block */
-	kcoap_block2_local(o->x.ep, &r, &bw, repr->etag_len);
+	kcoap_block2_local(o->ep, &r, &bw, repr->etag_len);
 	out.code = r.code;
 	out.payload = r.payload;
 	out.payload_len = r.payload_len;
@@ -246,23 +304,42 @@ static struct sk_buff *kcoap_obs_build(struct kcoap_observer *o,
 	return kcoap_msg_skb(&out);
 }
 
+static const struct kcoap_exchange_ops kcoap_obs_con_ops;
+
+/* obs_lock held: a new CON exchange for o (its previous one ended by b). */
+static struct kcoap_obs_con *kcoap_obs_con_new(struct kcoap_observer *o,
+					       struct kcoap_obs_batch *b)
+{
+	struct kcoap_obs_con *c = kzalloc(sizeof(*c), GFP_ATOMIC);
+
+	if (!c)
+		return NULL;
+	kcoap_obs_con_drop(o, b);
+	kcoap_exchange_init(&c->x, o->ep, &o->peer, o->token, o->tkl,
+			    &kcoap_obs_con_ops);
+	c->o = o;
+	o->con = c;
+	return c;
+}
+
 /*
  * obs_lock and rcu_read_lock held.  Queue on b a notification of the
  * current state (or final) for o; a CON in flight defers it.  Returns
- * false when o had to be forgotten.
+ * false when o had to be freed.
  */
 static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 			   const struct kcoap_repr *repr, u32 seq, u8 final,
 			   struct kcoap_obs_batch *b)
 {
-	const struct kcoap_params *params = &o->x.ep->params;
+	const struct kcoap_params *params = &o->ep->params;
 	u32 con_every = o->res ? o->res->obs.con_every : 1;
+	struct kcoap_obs_con *c = NULL;
 	struct kcoap_obs_cb *cb;
 	struct sk_buff *skb;
 	bool con;
 	u16 mid;
 
-	if (!final && kcoap_exchange_busy(&o->x)) {
+	if (o->con && !final) {
 		/* section 4.5.2: one CON at a time; the newest state follows */
 		o->stale = true;
 		return true;
@@ -274,34 +351,46 @@ static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 					o->heard, (u32)jiffies, o->nonbytes,
 					min_t(u32, repr->len, 1024) + 32)) {
 		con = true;
-		kcoap_ep_stat_inc(o->x.ep, OBS_PROBE);
+		kcoap_ep_stat_inc(o->ep, OBS_PROBE);
 	}
-	mid = kcoap_ep_new_mid(o->x.ep);
+	mid = kcoap_ep_new_mid(o->ep);
 	skb = kcoap_obs_build(o, repr, seq, con ? COAP_TYPE_CON : COAP_TYPE_NON,
 			      mid, final);
-	if (!skb) {
+	/* a final message replaces whatever was in flight */
+	if (skb && con)
+		c = kcoap_obs_con_new(o, b);
+	if (!skb || (con && !c)) {
 		/* an observer we cannot notify would miss states silently */
-		kcoap_ep_stat_inc(o->x.ep, DROP_NOMEM);
-		kcoap_obs_forget(kn, o, b);
+		kfree_skb(skb);
+		kcoap_ep_stat_inc(o->ep, DROP_NOMEM);
+		kcoap_obs_free(kn, o, b);
 		return false;
 	}
 	o->stale = false;
-	kcoap_ep_stat_inc(o->x.ep, OBS_NOTIFICATIONS);
+	kcoap_ep_stat_inc(o->ep, OBS_NOTIFICATIONS);
+	if (!hlist_unhashed(&o->mid_node))
+		hash_del(&o->mid_node);
+	cb = KCOAP_OBS_CB(skb);
 	if (con) {
 		o->since_con = 0;
 		o->last_con = (u32)jiffies;
+		cb->c = c;
+		cb->mid = mid;
+		kcoap_exchange_hold(&c->x);
+		__skb_queue_tail(&b->con, skb);
 	} else {
 		if (o->since_con < U8_MAX)
 			o->since_con++;
 		o->nonbytes = min_t(u64, (u64)o->nonbytes + skb->len, U32_MAX);
+		/* an RST to it names o by this MID */
+		o->mid = mid;
+		hash_add(kn->obs_mid, &o->mid_node,
+			 kcoap_peer_hash(&o->peer, mid));
+		cb->ep = o->ep;
+		cb->peer = o->peer;
+		kcoap_endpoint_hold(o->ep);
+		__skb_queue_tail(&b->non, skb);
 	}
-	cb = KCOAP_OBS_CB(skb);
-	cb->o = o;
-	cb->mid = mid;
-	cb->con = con;
-	cb->replace = final;
-	kcoap_exchange_hold(&o->x);
-	__skb_queue_tail(&b->tx, skb);
 	return true;
 }
 
@@ -314,28 +403,48 @@ static u8 kcoap_obs_final_for(const struct kcoap_observer *o,
 	return 0;
 }
 
-static struct kcoap_observer *kcoap_obs_of(struct kcoap_exchange *x)
+static struct kcoap_obs_con *kcoap_obs_con_of(struct kcoap_exchange *x)
 {
-	return container_of(x, struct kcoap_observer, x);
+	return container_of(x, struct kcoap_obs_con, x);
+}
+
+/*
+ * obs_lock held: c's exchange ended; its observer, if still its own, is
+ * returned with the link cleared and the owner's reference moved to *put.
+ */
+static struct kcoap_observer *kcoap_obs_con_ended(struct kcoap_obs_con *c,
+						  bool *put)
+{
+	struct kcoap_observer *o = c->o;
+
+	*put = o;
+	if (o) {
+		c->o = NULL;
+		o->con = NULL;
+	}
+	return o;
 }
 
 /* Softirq: the client acknowledged a CON notification. */
 static int kcoap_obs_acked(struct kcoap_exchange *x, const struct coap_msg *msg)
 {
-	struct kcoap_observer *o = kcoap_obs_of(x);
-	struct kcoap_net *kn = kcoap_obs_net(o);
+	struct kcoap_obs_con *c = kcoap_obs_con_of(x);
+	struct kcoap_net *kn = x->ep->kn;
 	const struct kcoap_repr *repr;
+	struct kcoap_observer *o;
 	struct kcoap_obs_batch b;
+	bool put;
 
 	kcoap_obs_batch_init(&b);
 	rcu_read_lock();
 	spin_lock_bh(&kn->obs_lock);
-	if (o->gone)
+	o = kcoap_obs_con_ended(c, &put);
+	if (!o)
 		goto out;
 	o->heard = (u32)jiffies;
 	o->nonbytes = 0;
 	if (!o->res) {
-		kcoap_obs_forget(kn, o, &b);	/* its final message arrived */
+		kcoap_obs_free(kn, o, &b);	/* its final message arrived */
 		goto out;
 	}
 	repr = rcu_dereference(o->res->repr);
@@ -346,47 +455,56 @@ out:
 	spin_unlock_bh(&kn->obs_lock);
 	rcu_read_unlock();
 	kcoap_obs_flush(kn, &b);
+	if (put)
+		kcoap_exchange_put(x);
 	return 0;
 }
 
-/* Softirq: an RST to any notification (section 3.6), or no ACK (4.5). */
-static void kcoap_obs_end(struct kcoap_exchange *x, int stat)
+/* An RST to a CON notification (section 3.6), or no ACK (4.5). */
+static void kcoap_obs_con_end(struct kcoap_exchange *x, int stat)
 {
-	struct kcoap_observer *o = kcoap_obs_of(x);
-	struct kcoap_net *kn = kcoap_obs_net(o);
+	struct kcoap_obs_con *c = kcoap_obs_con_of(x);
+	struct kcoap_net *kn = x->ep->kn;
+	struct kcoap_observer *o;
 	struct kcoap_obs_batch b;
+	bool put;
 
 	kcoap_obs_batch_init(&b);
 	spin_lock_bh(&kn->obs_lock);
-	if (!o->gone) {
+	o = kcoap_obs_con_ended(c, &put);
+	if (o) {
 		kcoap_ep_stat_inc_nr(x->ep, stat);
-		kcoap_obs_forget(kn, o, &b);
+		kcoap_obs_free(kn, o, &b);
 	}
 	spin_unlock_bh(&kn->obs_lock);
 	kcoap_obs_flush(kn, &b);
+	if (put)
+		kcoap_exchange_put(x);
 }
 
 static void kcoap_obs_reset(struct kcoap_exchange *x)
 {
-	kcoap_obs_end(x, COAP_STATS_A_OBS_RESET);
+	kcoap_obs_con_end(x, COAP_STATS_A_OBS_RESET);
 }
 
 static void kcoap_obs_timeout(struct kcoap_exchange *x)
 {
-	kcoap_obs_end(x, COAP_STATS_A_OBS_TIMEOUT);
+	kcoap_obs_con_end(x, COAP_STATS_A_OBS_TIMEOUT);
 }
 
 /* Timer, before a retransmission: the fresher state (section 4.5.2). */
 static struct sk_buff *kcoap_obs_refresh(struct kcoap_exchange *x, u16 *mid)
 {
-	struct kcoap_observer *o = kcoap_obs_of(x);
-	struct kcoap_net *kn = kcoap_obs_net(o);
+	struct kcoap_obs_con *c = kcoap_obs_con_of(x);
+	struct kcoap_net *kn = x->ep->kn;
 	const struct kcoap_repr *repr = NULL;
+	struct kcoap_observer *o;
 	struct sk_buff *skb = NULL;
 
 	rcu_read_lock();
 	spin_lock_bh(&kn->obs_lock);
-	if (!o->gone && o->stale && o->res)
+	o = c->o;
+	if (o && o->stale && o->res)
 		repr = rcu_dereference(o->res->repr);
 	if (repr && !kcoap_obs_final_for(o, repr)) {
 		*mid = kcoap_ep_new_mid(x->ep);
@@ -402,10 +520,10 @@ static struct sk_buff *kcoap_obs_refresh(struct kcoap_exchange *x, u16 *mid)
 
 static void kcoap_obs_release(struct kcoap_exchange *x)
 {
-	kfree(kcoap_obs_of(x));
+	kfree(kcoap_obs_con_of(x));
 }
 
-static const struct kcoap_exchange_ops kcoap_obs_ops = {
+static const struct kcoap_exchange_ops kcoap_obs_con_ops = {
 	.acked = kcoap_obs_acked,
 	.reset = kcoap_obs_reset,
 	.timeout = kcoap_obs_timeout,
@@ -428,16 +546,6 @@ static struct kcoap_observer *kcoap_obs_alloc(struct kcoap_daemon *owner)
 	return o;
 }
 
-/* The same client (section 4.1) reaching the same endpoint and address. */
-static bool kcoap_obs_same(const struct kcoap_observer *o,
-			   struct kcoap_endpoint *ep,
-			   const struct kcoap_peer *peer)
-{
-	return o->x.ep == ep && o->x.peer.ifindex == peer->ifindex &&
-	       kcoap_peer_addr_eq(peer->family, &o->x.peer.local,
-				  &peer->local);
-}
-
 int kcoap_observe_register(struct kcoap_endpoint *ep,
 			   const struct kcoap_peer *peer,
 			   const struct coap_msg *req,
@@ -447,10 +555,8 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 	struct kcoap_obs_list *ol = &res->obs;
 	struct kcoap_net *kn = ep->kn;
 	struct kcoap_observer *o;
-	struct kcoap_obs_batch b;
 	int err = 0;
 
-	kcoap_obs_batch_init(&b);
 	spin_lock(&kn->obs_lock);
 	if (ol->closed || READ_ONCE(ep->dead)) {
 		err = -ENOENT;
@@ -458,14 +564,12 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 	}
 	/* section 4.1: the same endpoint and token replace the entry */
 	list_for_each_entry(o, &ol->head, node) {
-		if (o->x.tkl == req->tkl &&
-		    !memcmp(o->x.token, req->token, req->tkl) &&
-		    kcoap_peer_eq(&o->x.peer, peer)) {
-			if (kcoap_obs_same(o, ep, peer))
-				goto set;
-			/* by another of our addresses: answer from there */
-			kcoap_obs_forget(kn, o, &b);
-			break;
+		if (o->tkl == req->tkl && !memcmp(o->token, req->token, o->tkl) &&
+		    kcoap_peer_eq(&o->peer, peer)) {
+			/* a CON in flight keeps its own copy of the peer */
+			o->ep = ep;
+			o->peer = *peer;
+			goto set;
 		}
 	}
 	if (ol->n >= READ_ONCE(max_observers) ||
@@ -479,8 +583,11 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 		err = -ENOMEM;
 		goto out;
 	}
-	kcoap_exchange_init(&o->x, ep, peer, req->token, req->tkl,
-			    &kcoap_obs_ops);
+	INIT_HLIST_NODE(&o->mid_node);
+	o->ep = ep;
+	o->peer = *peer;
+	o->tkl = req->tkl;
+	memcpy(o->token, req->token, req->tkl);
 	o->last_con = (u32)jiffies;
 	o->res = res;
 	list_add_tail(&o->node, &ol->head);
@@ -497,7 +604,6 @@ set:
 	kcoap_ep_stat_inc(ep, OBS_REGISTERED);
 out:
 	spin_unlock(&kn->obs_lock);
-	kcoap_obs_flush(kn, &b);
 	return err;
 }
 
@@ -513,16 +619,45 @@ void kcoap_observe_deregister(struct kcoap_endpoint *ep,
 	kcoap_obs_batch_init(&b);
 	spin_lock(&kn->obs_lock);
 	list_for_each_entry(o, &res->obs.head, node) {
-		if (o->x.tkl == req->tkl &&
-		    !memcmp(o->x.token, req->token, req->tkl) &&
-		    kcoap_peer_eq(&o->x.peer, peer)) {
-			kcoap_obs_forget(kn, o, &b);
+		if (o->tkl == req->tkl && !memcmp(o->token, req->token, o->tkl) &&
+		    kcoap_peer_eq(&o->peer, peer)) {
+			kcoap_obs_free(kn, o, &b);
 			kcoap_ep_stat_inc(ep, OBS_CANCELLED);
 			break;
 		}
 	}
 	spin_unlock(&kn->obs_lock);
 	kcoap_obs_flush(kn, &b);
+}
+
+bool kcoap_observe_ack(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer, u16 mid, bool reset)
+{
+	struct kcoap_net *kn = ep->kn;
+	struct kcoap_observer *o;
+	struct kcoap_obs_batch b;
+	bool found = false;
+
+	/* an ACK to a NON answers nothing (section 4.3) */
+	if (!reset)
+		return false;
+	kcoap_obs_batch_init(&b);
+	spin_lock(&kn->obs_lock);
+	hash_for_each_possible(kn->obs_mid, o, mid_node,
+			       kcoap_peer_hash(peer, mid)) {
+		if (o->mid == mid && o->ep == ep && kcoap_peer_eq(&o->peer, peer)) {
+			/* section 3.6: the client is not interested any more */
+			kcoap_obs_free(kn, o, &b);
+			kcoap_ep_stat_inc(ep, OBS_RESET);
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&kn->obs_lock);
+	kcoap_obs_flush(kn, &b);
+	if (found)
+		kcoap_ep_stat_inc(ep, RX_RESETS);
+	return found;
 }
 
 void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res)
@@ -584,12 +719,12 @@ void kcoap_observe_purge_ep(struct kcoap_net *kn, struct kcoap_endpoint *ep)
 	spin_lock_bh(&kn->obs_lock);
 	list_for_each_entry(r, &kn->res_list, node)
 		list_for_each_entry_safe(o, tmp, &r->obs.head, node)
-			if (o->x.ep == ep)
-				kcoap_obs_forget(kn, o, &b);
+			if (o->ep == ep)
+				kcoap_obs_free(kn, o, &b);
 	/* detached observers only live on through their final CON */
 	list_for_each_entry_safe(o, tmp, &kn->obs_detached, node)
-		if (o->x.ep == ep)
-			kcoap_obs_forget(kn, o, &b);
+		if (o->ep == ep)
+			kcoap_obs_free(kn, o, &b);
 	spin_unlock_bh(&kn->obs_lock);
 	kcoap_obs_flush_sync(kn, &b, true);
 }

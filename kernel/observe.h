@@ -78,6 +78,9 @@ void kcoap_observe_deregister(struct kcoap_endpoint *ep,
 			      const struct kcoap_peer *peer,
 			      const struct coap_msg *req,
 			      struct kcoap_resource *res);
+/* Softirq: an RST to one of our NON notifications? */
+bool kcoap_observe_ack(struct kcoap_endpoint *ep,
+		       const struct kcoap_peer *peer, u16 mid, bool reset);
 /* Process context, kcoap_net.lock held: res has a new representation. */
 void kcoap_observe_notify(struct kcoap_net *kn, struct kcoap_resource *res);
 /* Process context, kcoap_net.lock held: res goes; observers get 4.04. */

@@ -422,6 +422,15 @@ out:
 	kfree(ri);
 }
 
+/* Past the message layer's table: an RST to a NON notification. */
+static int kcoap_server_ack(struct kcoap_endpoint *ep,
+			    const struct kcoap_peer *peer,
+			    const struct coap_msg *msg)
+{
+	return kcoap_observe_ack(ep, peer, msg->mid,
+				 msg->type == COAP_TYPE_RST) ? 0 : -1;
+}
+
 /* Answered here or by a daemon: an endpoint delivers nothing. */
 static bool kcoap_server_rx_request(struct kcoap_endpoint *ep,
 				    const struct kcoap_peer *peer,
@@ -433,5 +442,6 @@ static bool kcoap_server_rx_request(struct kcoap_endpoint *ep,
 
 /* What an endpoint's received messages become (kcoap_endpoint.rx_ops). */
 const struct kcoap_rx_ops kcoap_server_rx_ops = {
+	.ack = kcoap_server_ack,
 	.request = kcoap_server_rx_request,
 };

@@ -322,12 +322,17 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 		kcoap_exchange_put(&cx->x);
 		return err;
 	}
+	/*
+	 * Ours until the end of this function: once sent, the answer may
+	 * close cx and drop the list's reference on another CPU.
+	 */
+	kcoap_exchange_hold(&cx->x);
 	/* the exchange keeps a CON to resend (copies of it go out) */
 	skb = con ? skb_clone(cx->skb, GFP_KERNEL) : skb_copy(cx->skb, GFP_KERNEL);
 	err = skb ? kcoap_exchange_send(&cx->x, skb, mid, con) : -ENOBUFS;
 	if (!err && !con)
 		err = kcoap_exchange_wait(&cx->x, jiffies +
-					  kcoap_cx_lifetime(cs, cx->type));
+					  kcoap_cx_lifetime(cs, m->type));
 	if (err) {
 		/*
 		 * Not sent at all (no route: the socket's mark, uid or
@@ -341,6 +346,7 @@ static int kcoap_cx_start(struct kcoap_csock *cs, const struct kcoap_peer *peer,
 		if (err)
 			kcoap_cx_end(cx, false);
 	}
+	kcoap_exchange_put(&cx->x);
 	return err;
 }
 

@@ -134,8 +134,7 @@ static int xt_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	c->kn.stats = alloc_percpu(struct kcoap_stats);
 	c->ep.stats = alloc_percpu(struct kcoap_stats);
-	KUNIT_ASSERT_NOT_NULL(test, c->kn.stats);
-	KUNIT_ASSERT_NOT_NULL(test, c->ep.stats);
+	KUNIT_ASSERT_TRUE(test, c->kn.stats && c->ep.stats);
 	c->ep.kn = &c->kn;
 	refcount_set(&c->ep.ref, 1);
 	c->ep.free = xt_ep_free;
@@ -219,8 +218,8 @@ static bool xt_wait(unsigned int *v, unsigned int n)
 {
 	int i;
 
-	for (i = 0; i < 400 && READ_ONCE(*v) < n; i++)
-		msleep(5);
+	for (i = 0; i < 250 && READ_ONCE(*v) < n; i++)
+		msleep(20);
 	return READ_ONCE(*v) >= n;
 }
 
