@@ -333,6 +333,12 @@ check "libcoap: coap-client-notls -s receives both notifications" \
 	sh -c "grep -q \"'L1'\" '$W/lc' && grep -q \"'L2'\" '$W/lc'"
 check "node-coap: observe stream receives both notifications" \
 	sh -c "grep -q '\"payload\":\"L1\"' '$W/nc' && grep -q '\"payload\":\"L2\"' '$W/nc'"
+if [ "$T_FAIL" != 0 ]; then
+	tail -n 15 "$W/lc" | sed 's/^/# lc: /'
+	tail -n 15 "$W/nc" | sed 's/^/# nc: /'
+	grep -E '^(observers|obs_|tx_|rx_|drop_)' /proc/net/coap_stats | tr '\n' ' ' | sed 's/^/# stats: /'
+	echo
+fi
 
 # ---- PROBING_RATE: NON notifications to a client that never answers ----
 # 50 bytes/s.  The kernel counts a state's length plus 32 ahead: the first
