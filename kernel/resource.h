@@ -10,14 +10,6 @@
 
 #include "owner.h"
 
-struct coap_msg;
-struct kcoap_daemon;
-struct kcoap_endpoint;
-struct kcoap_net;
-struct kcoap_peer;
-struct kcoap_resource;
-struct sk_buff;
-
 /* What a registration asks for; strings may be NULL except path. */
 struct kcoap_resource_spec {
 	const char *path, *rt, *if_, *title;
