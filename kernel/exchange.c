@@ -416,9 +416,10 @@ int kcoap_exchange_rx(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 	/* section 4.2: an ACK or RST ends the retransmission either way */
 	if (rst) {
 		kcoap_ep_stat_inc(ep, RX_RESETS);
-		found->ops->reset(found);
+		if (found->ops->reset)
+			found->ops->reset(found);
 	} else {
-		ret = found->ops->acked(found, msg);
+		ret = found->ops->acked ? found->ops->acked(found, msg) : 0;
 		if (!ret)
 			kcoap_ep_stat_inc(ep, RX_ACKS);
 	}

@@ -33,7 +33,8 @@ struct sk_buff;
  * acked, reset: softirq; the ACK (msg: empty, or a piggybacked response
  * with x's token) or RST for x's current Message ID arrived and x has
  * ended.  acked returns what rx_ops.ack would: 0 consumed (counted as
- * rx_acks), 1 deliver (the op counts what it delivers).
+ * rx_acks), 1 deliver (the op counts what it delivers).  Either may be
+ * NULL when the end of the message is all the owner needs.
  * timeout: timer; x's CON ran out of retransmissions, or the wait that
  * kcoap_exchange_wait set expired, and x has ended.
  * refresh (may be NULL): timer, before a retransmission: a newer datagram

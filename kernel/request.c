@@ -403,15 +403,6 @@ static struct sk_buff *kcoap_pending_finish(struct kcoap_pending *p,
 	return skb;
 }
 
-static int kcoap_sep_acked(struct kcoap_exchange *x, const struct coap_msg *msg)
-{
-	return 0;
-}
-
-static void kcoap_sep_reset(struct kcoap_exchange *x)
-{
-}
-
 static void kcoap_sep_timeout(struct kcoap_exchange *x)
 {
 	kcoap_ep_stat_inc(x->ep, EXCHANGE_TIMEOUT);
@@ -429,8 +420,6 @@ static void kcoap_sep_release(struct kcoap_exchange *x)
 }
 
 static const struct kcoap_exchange_ops kcoap_sep_ops = {
-	.acked = kcoap_sep_acked,
-	.reset = kcoap_sep_reset,
 	.timeout = kcoap_sep_timeout,
 	.release = kcoap_sep_release,
 };
