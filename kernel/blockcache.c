@@ -68,20 +68,10 @@ void kcoap_block_exit(struct kcoap_net *kn)
 
 u64 kcoap_block1_gauge(struct kcoap_net *kn)
 {
-	u64 n;
-
-	spin_lock_bh(&kn->block_lock);
-	n = kn->nb1;
-	spin_unlock_bh(&kn->block_lock);
-	return n;
+	return data_race(kn->nb1);
 }
 
 u64 kcoap_block2_gauge(struct kcoap_net *kn)
 {
-	u64 n;
-
-	spin_lock_bh(&kn->block_lock);
-	n = kn->nb2;
-	spin_unlock_bh(&kn->block_lock);
-	return n;
+	return data_race(kn->nb2);
 }

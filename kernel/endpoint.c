@@ -54,33 +54,48 @@ struct kcoap_endpoint *kcoap_endpoint_find(struct kcoap_net *kn,
 	return NULL;
 }
 
-static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
+void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep)
 {
 	kcoap_xtable_free(ep);
 	free_percpu(ep->stats);
+}
+
+static void kcoap_endpoint_free(struct kcoap_endpoint *ep)
+{
+	kcoap_endpoint_release_sock(ep);
 	kfree(ep);
+}
+
+/* What every endpoint has, a CoAP socket's included. */
+static int kcoap_endpoint_init(struct kcoap_endpoint *ep, struct kcoap_net *kn,
+			       void (*free)(struct kcoap_endpoint *ep))
+{
+	/* made for the caller: charged to its memory cgroup */
+	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
+	if (!ep->stats || kcoap_xtable_create(ep, GFP_KERNEL_ACCOUNT)) {
+		free_percpu(ep->stats);
+		return -ENOMEM;
+	}
+	ep->kn = kn;
+	refcount_set(&ep->ref, 1);
+	ep->free = free;
+	INIT_LIST_HEAD(&ep->node);
+	kcoap_params_default(&ep->params);
+	/* section 4.4: start MIDs at a random value */
+	atomic_set(&ep->next_mid, get_random_u32());
+	return 0;
 }
 
 static struct kcoap_endpoint *kcoap_endpoint_alloc(struct kcoap_net *kn)
 {
-	/* made for the netlink caller: charged to its memory cgroup */
 	struct kcoap_endpoint *ep = kzalloc(sizeof(*ep), GFP_KERNEL_ACCOUNT);
 
-	if (!ep)
-		return NULL;
-	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
-	if (!ep->stats || kcoap_xtable_create(ep, GFP_KERNEL_ACCOUNT)) {
-		free_percpu(ep->stats);
+	if (ep && kcoap_endpoint_init(ep, kn, kcoap_endpoint_free)) {
 		kfree(ep);
 		return NULL;
 	}
-	ep->kn = kn;
-	ep->rx_ops = &kcoap_server_rx_ops;
-	refcount_set(&ep->ref, 1);
-	ep->free = kcoap_endpoint_free;
-	kcoap_params_default(&ep->params);
-	/* section 4.4: start MIDs at a random value */
-	atomic_set(&ep->next_mid, get_random_u32());
+	if (ep)
+		ep->rx_ops = &kcoap_server_rx_ops;
 	return ep;
 }
 
@@ -89,28 +104,13 @@ int kcoap_endpoint_init_sock(struct kcoap_endpoint *ep, struct kcoap_net *kn,
 			     struct socket *sock,
 			     void (*free)(struct kcoap_endpoint *ep))
 {
-	ep->stats = alloc_percpu_gfp(struct kcoap_stats, GFP_KERNEL_ACCOUNT);
-	if (!ep->stats)
-		return -ENOMEM;
-	if (kcoap_xtable_create(ep, GFP_KERNEL_ACCOUNT)) {
-		free_percpu(ep->stats);
-		return -ENOMEM;
-	}
-	ep->kn = kn;
-	ep->sock = sock;
-	ep->sk = sock->sk;
-	refcount_set(&ep->ref, 1);
-	ep->free = free;
-	INIT_LIST_HEAD(&ep->node);
-	kcoap_params_default(&ep->params);
-	atomic_set(&ep->next_mid, get_random_u32());
-	return 0;
-}
+	int err = kcoap_endpoint_init(ep, kn, free);
 
-void kcoap_endpoint_release_sock(struct kcoap_endpoint *ep)
-{
-	kcoap_xtable_free(ep);
-	free_percpu(ep->stats);
+	if (!err) {
+		ep->sock = sock;
+		ep->sk = sock->sk;
+	}
+	return err;
 }
 
 static void kcoap_encap_destroy(struct sock *sk);

@@ -154,12 +154,11 @@ static void kcoap_x_start(struct kcoap_xtable *xt, struct kcoap_exchange *x,
 
 /*
  * lock held, after a CON to peer ended: if NSTART allows, start the next
- * queued one.  Returns it with a reference and its datagram, to send with
- * kcoap_x_send_put after unlocking.
+ * queued one.  Returns it with a reference, for kcoap_x_send_put to send
+ * after unlocking.
  */
 static struct kcoap_exchange *kcoap_x_kick(struct kcoap_xtable *xt,
-					   const struct kcoap_peer *peer,
-					   struct sk_buff **skb)
+					   const struct kcoap_peer *peer)
 {
 	struct kcoap_xpeer *xp = kcoap_xpeer(xt, peer, false);
 	struct kcoap_exchange *x;
@@ -172,7 +171,6 @@ static struct kcoap_exchange *kcoap_x_kick(struct kcoap_xtable *xt,
 	list_del_init(&x->qnode);
 	kcoap_x_start(xt, x, xp);
 	refcount_inc(&x->ref);
-	*skb = skb_copy(x->skb, GFP_ATOMIC);
 	return x;
 }
 
@@ -195,12 +193,49 @@ static int kcoap_x_xmit(struct kcoap_exchange *x, struct sk_buff *skb)
 	return err;
 }
 
+/*
+ * No lock held: send x's CON (again, when retransmit), or its owner's
+ * newer datagram in its place: a CON that waited for NSTART or for its
+ * retransmission carries the newest state (RFC 7641 section 4.5.2).
+ */
+static void kcoap_x_resend(struct kcoap_exchange *x, bool retransmit)
+{
+	struct kcoap_xtable *xt = x->ep->xt;
+	struct sk_buff *fresh = NULL, *tx = NULL;
+	bool con;
+	u16 mid = 0;
+
+	if (x->ops->refresh)
+		fresh = x->ops->refresh(x, &mid);
+	spin_lock_bh(&xt->lock);
+	con = x->state == KCOAP_X_CON;
+	if (con) {
+		if (fresh) {
+			hash_del(&x->node);
+			x->mid = mid;
+			hash_add(xt->by_mid, &x->node,
+				 kcoap_x_hash(xt, &x->peer, mid));
+			swap(x->skb, fresh);
+		}
+		if (retransmit) {
+			kcoap_ep_stat_inc(x->ep, TX_RETRANSMIT);
+			trace_coap_retransmit(&x->peer, x->skb->data,
+					      x->skb->len);
+		}
+		tx = skb_copy(x->skb, GFP_ATOMIC);
+	}
+	spin_unlock_bh(&xt->lock);
+	kfree_skb(fresh);	/* the datagram it replaced, or unused */
+	if (con)
+		kcoap_x_xmit(x, tx);
+}
+
 /* What kcoap_x_kick started: send it and drop its reference. */
-static void kcoap_x_send_put(struct kcoap_exchange *x, struct sk_buff *skb)
+static void kcoap_x_send_put(struct kcoap_exchange *x)
 {
 	if (!x)
 		return;
-	kcoap_x_xmit(x, skb);
+	kcoap_x_resend(x, false);
 	kcoap_exchange_put(x);
 }
 
@@ -303,7 +338,6 @@ static bool kcoap_x_cancel(struct kcoap_exchange *x, bool end)
 {
 	struct kcoap_xtable *xt = x->ep->xt;
 	struct kcoap_exchange *next = NULL;
-	struct sk_buff *nskb = NULL;
 	bool was;
 
 	spin_lock_bh(&xt->lock);
@@ -313,12 +347,12 @@ static bool kcoap_x_cancel(struct kcoap_exchange *x, bool end)
 
 		kcoap_x_unlink(xt, x);
 		if (con)
-			next = kcoap_x_kick(xt, &x->peer, &nskb);
+			next = kcoap_x_kick(xt, &x->peer);
 	}
 	if (end)
 		x->state = KCOAP_X_ENDED;
 	spin_unlock_bh(&xt->lock);
-	kcoap_x_send_put(next, nskb);
+	kcoap_x_send_put(next);
 	if (was)
 		kcoap_exchange_put(x);	/* the table's */
 	return was;
@@ -369,24 +403,12 @@ bool kcoap_exchange_queued(struct kcoap_exchange *x)
 	return queued;
 }
 
-bool kcoap_exchange_busy(struct kcoap_exchange *x)
-{
-	struct kcoap_xtable *xt = x->ep->xt;
-	bool busy;
-
-	spin_lock_bh(&xt->lock);
-	busy = x->state == KCOAP_X_QUEUED || x->state == KCOAP_X_CON;
-	spin_unlock_bh(&xt->lock);
-	return busy;
-}
-
 int kcoap_exchange_rx(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		      const struct coap_msg *msg)
 {
 	bool rst = msg->type == COAP_TYPE_RST;
 	struct kcoap_xtable *xt = ep->xt;
 	struct kcoap_exchange *x, *found = NULL, *next = NULL;
-	struct sk_buff *nskb = NULL;
 	int ret = 0;
 	bool con;
 
@@ -405,12 +427,12 @@ int kcoap_exchange_rx(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
 		con = x->state == KCOAP_X_CON;
 		kcoap_x_unlink(xt, x);
 		if (con)
-			next = kcoap_x_kick(xt, peer, &nskb);
+			next = kcoap_x_kick(xt, peer);
 		found = x;
 		break;
 	}
 	spin_unlock_bh(&xt->lock);
-	kcoap_x_send_put(next, nskb);
+	kcoap_x_send_put(next);
 	if (!found)
 		return -1;
 	/* section 4.2: an ACK or RST ends the retransmission either way */
@@ -432,10 +454,8 @@ static void kcoap_x_timer(struct timer_list *t)
 {
 	struct kcoap_exchange *x = from_timer(x, t, timer);
 	struct kcoap_xtable *xt = x->ep->xt;
-	struct sk_buff *tx = NULL, *fresh = NULL, *nskb = NULL;
 	struct kcoap_exchange *next = NULL;
 	bool again = false, timeout = false;
-	u16 mid = 0;
 
 	spin_lock_bh(&xt->lock);
 	if (x->waiting) {
@@ -453,7 +473,7 @@ static void kcoap_x_timer(struct timer_list *t)
 	} else if (x->retries >= READ_ONCE(x->ep->params.max_retransmit)) {
 		trace_coap_timeout(&x->peer, x->skb->data, x->skb->len);
 		kcoap_x_unlink(xt, x);
-		next = kcoap_x_kick(xt, &x->peer, &nskb);
+		next = kcoap_x_kick(xt, &x->peer);
 		timeout = true;
 	} else {
 		/* the same message, the timeout doubled */
@@ -463,29 +483,9 @@ static void kcoap_x_timer(struct timer_list *t)
 		again = kcoap_x_arm(xt, x);
 	}
 	spin_unlock_bh(&xt->lock);
-	kcoap_x_send_put(next, nskb);
-
-	if (again && x->ops->refresh)
-		fresh = x->ops->refresh(x, &mid);
-	if (again) {
-		spin_lock_bh(&xt->lock);
-		if (x->state == KCOAP_X_CON) {
-			if (fresh) {
-				hash_del(&x->node);
-				x->mid = mid;
-				hash_add(xt->by_mid, &x->node,
-					 kcoap_x_hash(xt, &x->peer, mid));
-				swap(x->skb, fresh);
-			}
-			kcoap_ep_stat_inc(x->ep, TX_RETRANSMIT);
-			trace_coap_retransmit(&x->peer, x->skb->data,
-					      x->skb->len);
-			tx = skb_copy(x->skb, GFP_ATOMIC);
-		}
-		spin_unlock_bh(&xt->lock);
-		kfree_skb(fresh);	/* the datagram it replaced, or unused */
-		kcoap_x_xmit(x, tx);
-	}
+	kcoap_x_send_put(next);
+	if (again)
+		kcoap_x_resend(x, true);
 	if (timeout) {
 		x->ops->timeout(x);
 		kcoap_exchange_put(x);	/* the table's */

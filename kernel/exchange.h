@@ -37,10 +37,11 @@ struct sk_buff;
  * NULL when the end of the message is all the owner needs.
  * timeout: timer; x's CON ran out of retransmissions, or the wait that
  * kcoap_exchange_wait set expired, and x has ended.
- * refresh (may be NULL): timer, before a retransmission: a newer datagram
- * to send in its place, with *mid the Message ID written in it (RFC 7641
- * section 4.5.2: a notification in flight carries the newest state), or
- * NULL to resend the old one.
+ * refresh (may be NULL): before a retransmission, or before a CON that
+ * waited for NSTART goes out (any context, no lock of the layer held): a
+ * newer datagram to send in its place, with *mid the Message ID written
+ * in it (RFC 7641 section 4.5.2: a notification in flight carries the
+ * newest state), or NULL to send the old one.
  * release: the last reference went (any context, no lock held).
  * Every op but release may race with the owner ending x itself: the owner
  * decides under its own lock which of them counts.
@@ -119,8 +120,6 @@ bool kcoap_exchange_cancel(struct kcoap_exchange *x);
  * from x's own ops): also wait for a timer callback still running.
  */
 void kcoap_exchange_end(struct kcoap_exchange *x, bool sync);
-/* Is a CON of x queued or in flight? */
-bool kcoap_exchange_busy(struct kcoap_exchange *x);
 /* Is x's CON waiting for NSTART (not sent yet)? */
 bool kcoap_exchange_queued(struct kcoap_exchange *x);
 /*

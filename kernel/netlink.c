@@ -24,64 +24,17 @@ static const struct nla_policy kcoap_nl_option_policy[COAP_OPTION_A_MAX + 1] = {
 	[COAP_OPTION_A_VALUE]	= { .type = NLA_BINARY, .len = COAP_PUBLISH_MAX },
 };
 
-/* Valid ranges of the transmission parameters (see params.h). */
-static struct netlink_range_validation kcoap_r_ack_timeout = {
-	.min = KCOAP_ACK_TIMEOUT_MIN,
-	.max = KCOAP_ACK_TIMEOUT_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_factor = {
-	.min = KCOAP_RANDOM_FACTOR_MIN,
-	.max = KCOAP_RANDOM_FACTOR_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_retransmit = {
-	.min = 0,
-	.max = KCOAP_MAX_RETRANSMIT_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_nstart = {
-	.min = KCOAP_NSTART_MIN,
-	.max = KCOAP_NSTART_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_leisure = {
-	.min = 0,
-	.max = KCOAP_LEISURE_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_probing = {
-	.min = KCOAP_PROBING_RATE_MIN,
-	.max = KCOAP_PROBING_RATE_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_latency = {
-	.min = KCOAP_MAX_LATENCY_MIN,
-	.max = KCOAP_MAX_LATENCY_MAX,
-};
-
-static struct netlink_range_validation kcoap_r_ack_delay = {
-	.min = 0,
-	.max = KCOAP_ACK_TIMEOUT_MAX - 1,
-};
-
+/* the ranges of params.c */
+#define KCOAP_NL_PARAM(i) NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_param_range[i])
 static const struct nla_policy kcoap_nl_param_policy[COAP_PARAM_A_MAX + 1] = {
-	[COAP_PARAM_A_ACK_TIMEOUT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_ack_timeout),
-	[COAP_PARAM_A_ACK_RANDOM_FACTOR] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_factor),
-	[COAP_PARAM_A_MAX_RETRANSMIT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_retransmit),
-	[COAP_PARAM_A_NSTART] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_nstart),
-	[COAP_PARAM_A_DEFAULT_LEISURE_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_leisure),
-	[COAP_PARAM_A_PROBING_RATE] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_probing),
-	[COAP_PARAM_A_MAX_LATENCY_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_latency),
-	[COAP_PARAM_A_ACK_DELAY_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &kcoap_r_ack_delay),
+	[COAP_PARAM_A_ACK_TIMEOUT_MS] = KCOAP_NL_PARAM(COAP_PARAM_A_ACK_TIMEOUT_MS),
+	[COAP_PARAM_A_ACK_RANDOM_FACTOR] = KCOAP_NL_PARAM(COAP_PARAM_A_ACK_RANDOM_FACTOR),
+	[COAP_PARAM_A_MAX_RETRANSMIT] = KCOAP_NL_PARAM(COAP_PARAM_A_MAX_RETRANSMIT),
+	[COAP_PARAM_A_NSTART] = KCOAP_NL_PARAM(COAP_PARAM_A_NSTART),
+	[COAP_PARAM_A_DEFAULT_LEISURE_MS] = KCOAP_NL_PARAM(COAP_PARAM_A_DEFAULT_LEISURE_MS),
+	[COAP_PARAM_A_PROBING_RATE] = KCOAP_NL_PARAM(COAP_PARAM_A_PROBING_RATE),
+	[COAP_PARAM_A_MAX_LATENCY_MS] = KCOAP_NL_PARAM(COAP_PARAM_A_MAX_LATENCY_MS),
+	[COAP_PARAM_A_ACK_DELAY_MS] = KCOAP_NL_PARAM(COAP_PARAM_A_ACK_DELAY_MS),
 };
 
 static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
@@ -115,22 +68,6 @@ static const struct nla_policy kcoap_nl_policy[COAP_A_MAX + 1] = {
 	[COAP_A_OPTIONS]	= NLA_POLICY_NESTED_ARRAY(kcoap_nl_option_policy),
 	[COAP_A_PARAMS]		= NLA_POLICY_NESTED(kcoap_nl_param_policy),
 };
-
-/* struct kcoap_params fields in the order of enum coap_param_attr */
-static u32 *kcoap_param_field(struct kcoap_params *p, int type)
-{
-	switch (type) {
-	case COAP_PARAM_A_ACK_TIMEOUT_MS: return &p->ack_timeout_ms;
-	case COAP_PARAM_A_ACK_RANDOM_FACTOR: return &p->ack_random_factor;
-	case COAP_PARAM_A_MAX_RETRANSMIT: return &p->max_retransmit;
-	case COAP_PARAM_A_NSTART: return &p->nstart;
-	case COAP_PARAM_A_DEFAULT_LEISURE_MS: return &p->default_leisure_ms;
-	case COAP_PARAM_A_PROBING_RATE: return &p->probing_rate;
-	case COAP_PARAM_A_MAX_LATENCY_MS: return &p->max_latency_ms;
-	case COAP_PARAM_A_ACK_DELAY_MS: return &p->ack_delay_ms;
-	}
-	return NULL;
-}
 
 static struct genl_family kcoap_genl_family;
 static const struct kcoap_owner_ops kcoap_nl_owner_ops;
@@ -204,7 +141,7 @@ static int kcoap_nl_params(struct genl_info *info, struct kcoap_params *p)
 		return err;
 	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
 		if (tb[i])
-			*kcoap_param_field(p, i) = nla_get_u32(tb[i]);
+			*kcoap_param(p, i) = nla_get_u32(tb[i]);
 	if (kcoap_params_check(p)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[COAP_A_PARAMS],
 				    "COAP_PARAM_A_ACK_DELAY_MS must be below COAP_PARAM_A_ACK_TIMEOUT_MS");
@@ -297,7 +234,7 @@ static int kcoap_nl_put_params(struct sk_buff *skb,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
-		if (nla_put_u32(skb, i, READ_ONCE(*kcoap_param_field(params, i))))
+		if (nla_put_u32(skb, i, READ_ONCE(*kcoap_param(params, i))))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -349,8 +286,8 @@ static int kcoap_nl_endpoint_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	/* readers take fields one at a time; each is a single u32 store */
 	for (i = 1; i <= COAP_PARAM_A_MAX; i++)
-		WRITE_ONCE(*kcoap_param_field(&ep->params, i),
-			   *kcoap_param_field(&p, i));
+		WRITE_ONCE(*kcoap_param(&ep->params, i),
+			   *kcoap_param(&p, i));
 out:
 	mutex_unlock(&kn->lock);
 	return err;

@@ -492,7 +492,7 @@ static void kcoap_obs_timeout(struct kcoap_exchange *x)
 	kcoap_obs_con_end(x, COAP_STATS_A_OBS_TIMEOUT);
 }
 
-/* Timer, before a retransmission: the fresher state (section 4.5.2). */
+/* Before a retransmission or a kicked CON: the newest state (4.5.2). */
 static struct sk_buff *kcoap_obs_refresh(struct kcoap_exchange *x, u16 *mid)
 {
 	struct kcoap_obs_con *c = kcoap_obs_con_of(x);
@@ -732,22 +732,12 @@ void kcoap_observe_purge_ep(struct kcoap_net *kn, struct kcoap_endpoint *ep)
 unsigned int kcoap_observe_count(struct kcoap_net *kn,
 				 struct kcoap_resource *res)
 {
-	unsigned int n;
-
-	spin_lock_bh(&kn->obs_lock);
-	n = res->obs.n;
-	spin_unlock_bh(&kn->obs_lock);
-	return n;
+	return data_race(res->obs.n);
 }
 
 u64 kcoap_observe_gauge(struct kcoap_net *kn)
 {
-	u64 n;
-
-	spin_lock_bh(&kn->obs_lock);
-	n = kn->nobservers;
-	spin_unlock_bh(&kn->obs_lock);
-	return n;
+	return data_race(kn->nobservers);
 }
 
 void kcoap_observe_exit(struct kcoap_net *kn)

@@ -5,6 +5,22 @@
  */
 #include "params.h"
 
+/* v[] is in the order of the netlink attributes and socket options */
+#define KCOAP_PARAM_AT(f, attr) \
+	static_assert(offsetof(struct kcoap_params, f) == ((attr) - 1) * sizeof(u32))
+KCOAP_PARAM_AT(ack_timeout_ms, COAP_PARAM_A_ACK_TIMEOUT_MS);
+KCOAP_PARAM_AT(ack_random_factor, COAP_PARAM_A_ACK_RANDOM_FACTOR);
+KCOAP_PARAM_AT(max_retransmit, COAP_PARAM_A_MAX_RETRANSMIT);
+KCOAP_PARAM_AT(nstart, COAP_PARAM_A_NSTART);
+KCOAP_PARAM_AT(default_leisure_ms, COAP_PARAM_A_DEFAULT_LEISURE_MS);
+KCOAP_PARAM_AT(probing_rate, COAP_PARAM_A_PROBING_RATE);
+KCOAP_PARAM_AT(max_latency_ms, COAP_PARAM_A_MAX_LATENCY_MS);
+KCOAP_PARAM_AT(ack_delay_ms, COAP_PARAM_A_ACK_DELAY_MS);
+/* both enums count up from 1 in the same order: the ends suffice */
+static_assert((int)COAP_SO_ACK_TIMEOUT == (int)COAP_PARAM_A_ACK_TIMEOUT_MS &&
+	      (int)COAP_SO_ACK_DELAY == (int)COAP_PARAM_A_ACK_DELAY_MS);
+static_assert(KCOAP_NPARAMS == COAP_PARAM_A_MAX);
+
 void kcoap_params_default(struct kcoap_params *p)
 {
 	p->ack_timeout_ms = 2000;
@@ -17,26 +33,26 @@ void kcoap_params_default(struct kcoap_params *p)
 	p->ack_delay_ms = 1000;
 }
 
+struct netlink_range_validation kcoap_param_range[KCOAP_NPARAMS + 1] = {
+	{}, /* 0 names no parameter */
+	{ KCOAP_ACK_TIMEOUT_MIN, KCOAP_ACK_TIMEOUT_MAX },
+	{ KCOAP_RANDOM_FACTOR_MIN, KCOAP_RANDOM_FACTOR_MAX },
+	{ 0, KCOAP_MAX_RETRANSMIT_MAX },
+	{ KCOAP_NSTART_MIN, KCOAP_NSTART_MAX },
+	{ 0, KCOAP_LEISURE_MAX },
+	{ KCOAP_PROBING_RATE_MIN, KCOAP_PROBING_RATE_MAX },
+	{ KCOAP_MAX_LATENCY_MIN, KCOAP_MAX_LATENCY_MAX },
+	{ 0, KCOAP_ACK_TIMEOUT_MAX - 1 },
+};
+
 int kcoap_params_check(const struct kcoap_params *p)
 {
-	if (p->ack_timeout_ms < KCOAP_ACK_TIMEOUT_MIN ||
-	    p->ack_timeout_ms > KCOAP_ACK_TIMEOUT_MAX)
-		return 1;
-	if (p->ack_random_factor < KCOAP_RANDOM_FACTOR_MIN ||
-	    p->ack_random_factor > KCOAP_RANDOM_FACTOR_MAX)
-		return 2;
-	if (p->max_retransmit > KCOAP_MAX_RETRANSMIT_MAX)
-		return 3;
-	if (p->nstart < KCOAP_NSTART_MIN || p->nstart > KCOAP_NSTART_MAX)
-		return 4;
-	if (p->default_leisure_ms > KCOAP_LEISURE_MAX)
-		return 5;
-	if (p->probing_rate < KCOAP_PROBING_RATE_MIN ||
-	    p->probing_rate > KCOAP_PROBING_RATE_MAX)
-		return 6;
-	if (p->max_latency_ms < KCOAP_MAX_LATENCY_MIN ||
-	    p->max_latency_ms > KCOAP_MAX_LATENCY_MAX)
-		return 7;
+	int i;
+
+	for (i = 1; i <= KCOAP_NPARAMS; i++)
+		if (p->v[i - 1] < kcoap_param_range[i].min ||
+		    p->v[i - 1] > kcoap_param_range[i].max)
+			return i;
 	/* the empty ACK must leave before the client retransmits */
 	if (p->ack_delay_ms >= p->ack_timeout_ms)
 		return 8;

@@ -7,17 +7,29 @@
 #ifndef _KCOAP_PARAMS_H
 #define _KCOAP_PARAMS_H
 
+#include <net/netlink.h>
+
 #include "codec.h"
 
+/*
+ * Every field a u32, in the order of enum coap_param_attr and of the
+ * COAP_SO_* options (both from 1): v[i - 1] is parameter i.
+ */
+#define KCOAP_NPARAMS	8
 struct kcoap_params {
-	u32 ack_timeout_ms;		/* ACK_TIMEOUT, 2000 */
-	u32 ack_random_factor;		/* ACK_RANDOM_FACTOR x 1000, 1500 */
-	u32 max_retransmit;		/* MAX_RETRANSMIT, 4 */
-	u32 nstart;			/* NSTART, 1 */
-	u32 default_leisure_ms;		/* DEFAULT_LEISURE, 5000 */
-	u32 probing_rate;		/* PROBING_RATE, bytes/s, 1 */
-	u32 max_latency_ms;		/* MAX_LATENCY, 100000 */
-	u32 ack_delay_ms;		/* empty ACK if the daemon takes longer */
+	union {
+		struct {
+			u32 ack_timeout_ms;	/* ACK_TIMEOUT, 2000 */
+			u32 ack_random_factor;	/* x 1000, 1500 */
+			u32 max_retransmit;	/* MAX_RETRANSMIT, 4 */
+			u32 nstart;		/* NSTART, 1 */
+			u32 default_leisure_ms;	/* DEFAULT_LEISURE, 5000 */
+			u32 probing_rate;	/* PROBING_RATE, bytes/s, 1 */
+			u32 max_latency_ms;	/* MAX_LATENCY, 100000 */
+			u32 ack_delay_ms;	/* empty ACK if the daemon is slower */
+		};
+		u32 v[KCOAP_NPARAMS];
+	};
 };
 
 /* Valid ranges, [min, max] inclusive, enforced on every update. */
@@ -33,6 +45,18 @@ struct kcoap_params {
 #define KCOAP_PROBING_RATE_MAX		1000000
 #define KCOAP_MAX_LATENCY_MIN		1
 #define KCOAP_MAX_LATENCY_MAX		300000
+
+/*
+ * The range of parameter i at kcoap_param_range[i], as netlink policies
+ * take it; ack_delay_ms must also stay below ack_timeout_ms.
+ */
+extern struct netlink_range_validation kcoap_param_range[KCOAP_NPARAMS + 1];
+
+/* Parameter i (1-based) of p, or NULL when i names none. */
+static inline u32 *kcoap_param(struct kcoap_params *p, int i)
+{
+	return i >= 1 && i <= KCOAP_NPARAMS ? &p->v[i - 1] : NULL;
+}
 
 void kcoap_params_default(struct kcoap_params *p);
 /* 0, or the index (1-based, in struct order) of the first bad field. */

@@ -846,20 +846,10 @@ void kcoap_requests_exit(struct kcoap_net *kn)
 
 u64 kcoap_dedup_gauge(struct kcoap_net *kn)
 {
-	u64 n;
-
-	spin_lock_bh(&kn->pending_lock);
-	n = kn->dedup.n;
-	spin_unlock_bh(&kn->pending_lock);
-	return n;
+	return data_race(kn->dedup.n);
 }
 
 u64 kcoap_exchanges_gauge(struct kcoap_net *kn)
 {
-	u64 n;
-
-	spin_lock_bh(&kn->pending_lock);
-	n = kn->npending;
-	spin_unlock_bh(&kn->pending_lock);
-	return n;
+	return data_race(kn->npending);
 }

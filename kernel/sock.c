@@ -719,21 +719,6 @@ static int kcoap_sock_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 /* ---- options ------------------------------------------------------------ */
 
-static u32 *kcoap_sock_param(struct kcoap_params *p, int opt)
-{
-	switch (opt) {
-	case COAP_SO_ACK_TIMEOUT: return &p->ack_timeout_ms;
-	case COAP_SO_ACK_RANDOM_FACTOR: return &p->ack_random_factor;
-	case COAP_SO_MAX_RETRANSMIT: return &p->max_retransmit;
-	case COAP_SO_NSTART: return &p->nstart;
-	case COAP_SO_DEFAULT_LEISURE: return &p->default_leisure_ms;
-	case COAP_SO_PROBING_RATE: return &p->probing_rate;
-	case COAP_SO_MAX_LATENCY: return &p->max_latency_ms;
-	case COAP_SO_ACK_DELAY: return &p->ack_delay_ms;
-	}
-	return NULL;
-}
-
 static int kcoap_sock_setsockopt(struct sock *sk, int level, int optname,
 				 sockptr_t optval, unsigned int optlen)
 {
@@ -767,7 +752,7 @@ static int kcoap_sock_setsockopt(struct sock *sk, int level, int optname,
 	}
 	lock_sock(sk);
 	p = cs->ep.params;
-	field = kcoap_sock_param(&p, optname);
+	field = kcoap_param(&p, optname);
 	if (!field)
 		err = optname == COAP_SO_STATS ? -EINVAL : -ENOPROTOOPT;
 	else if (val < 0)
@@ -777,7 +762,7 @@ static int kcoap_sock_setsockopt(struct sock *sk, int level, int optname,
 		if (kcoap_params_check(&p))
 			err = -EINVAL;
 		else	/* read locklessly, field by field */
-			WRITE_ONCE(*kcoap_sock_param(&cs->ep.params, optname),
+			WRITE_ONCE(*kcoap_param(&cs->ep.params, optname),
 				   val);
 	}
 	release_sock(sk);
@@ -832,7 +817,7 @@ static int kcoap_sock_getsockopt(struct sock *sk, int level, int optname,
 		return 0;
 	}
 	p = cs->ep.params;
-	field = kcoap_sock_param(&p, optname);
+	field = kcoap_param(&p, optname);
 	if (field)
 		val = *field;
 	else if (optname == COAP_SO_DEFAULT_TYPE)

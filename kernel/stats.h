@@ -30,7 +30,11 @@ struct kcoap_stats {
 struct kcoap_net;
 typedef u64 (*kcoap_gauge_fn)(struct kcoap_net *kn);
 
-/* id's value is read from fn instead of counted (module init only) */
+/*
+ * id's value is read from fn instead of counted (module init only).  A
+ * gauge reads its count without the lock its writers take: the value is a
+ * moment's, stale as soon as read either way.
+ */
 void kcoap_stats_gauge(int id, kcoap_gauge_fn fn);
 int kcoap_stats_init(struct kcoap_net *kn);
 void kcoap_stats_exit(struct kcoap_net *kn);

@@ -52,6 +52,12 @@ struct xt_x {
 	u16 fresh_mid;
 };
 
+/* A CON of x queued or in flight (the state is the table's, read bare) */
+static bool x_busy(struct kcoap_exchange *x)
+{
+	return x->state == KCOAP_X_QUEUED || x->state == KCOAP_X_CON;
+}
+
 static struct xt_x *xt_of(struct kcoap_exchange *x)
 {
 	return container_of(x, struct xt_x, x);
@@ -232,14 +238,14 @@ static void xt_ack_ends_con(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kcoap_exchange_send(&a->x, xt_msg(0, 100), 100,
 						  true), 0);
 	KUNIT_EXPECT_EQ(test, wire.sent, 1u);
-	KUNIT_EXPECT_TRUE(test, kcoap_exchange_busy(&a->x));
+	KUNIT_EXPECT_TRUE(test, x_busy(&a->x));
 	/* another peer's ACK, or another MID, names nothing */
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5001, COAP_TYPE_ACK, 0, 100, 0), -1);
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 101, 0), -1);
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 100, 0), 0);
 	KUNIT_EXPECT_EQ(test, a->acked, 1u);
 	KUNIT_EXPECT_EQ(test, xt_stat(c, COAP_STATS_A_RX_ACKS), 1ull);
-	KUNIT_EXPECT_FALSE(test, kcoap_exchange_busy(&a->x));
+	KUNIT_EXPECT_FALSE(test, x_busy(&a->x));
 	/* its duplicate: the exchange is over */
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 100, 0), -1);
 	KUNIT_EXPECT_EQ(test, a->acked, 1u);
@@ -258,7 +264,7 @@ static void xt_piggybacked_token(struct kunit *test)
 	/* a response on the ACK must bear the request's token */
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, COAP_CODE(2, 5),
 				    200, 0x7b), -1);
-	KUNIT_EXPECT_TRUE(test, kcoap_exchange_busy(&a->x));
+	KUNIT_EXPECT_TRUE(test, x_busy(&a->x));
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, COAP_CODE(2, 5),
 				    200, 0x7a), 1);
 	KUNIT_EXPECT_EQ(test, a->acked, 1u);
@@ -275,7 +281,7 @@ static void xt_non_rst(struct kunit *test)
 	a = xt_new(test, 5000);
 	KUNIT_EXPECT_EQ(test, kcoap_exchange_send(&a->x, xt_msg(1, 300), 300,
 						  false), 0);
-	KUNIT_EXPECT_FALSE(test, kcoap_exchange_busy(&a->x));
+	KUNIT_EXPECT_FALSE(test, x_busy(&a->x));
 	/* an ACK to a NON answers nothing; an RST rejects it */
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 300, 0), -1);
 	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_RST, 0, 300, 0), 0);
@@ -339,6 +345,32 @@ static void xt_nstart(struct kunit *test)
 	kcoap_exchange_put(&a->x);
 	kcoap_exchange_put(&b->x);
 	kcoap_exchange_put(&o->x);
+}
+
+static void xt_kick_refresh(struct kunit *test)
+{
+	struct xt_case *c = test->priv;
+	struct xt_x *a, *b;
+
+	a = xt_new(test, 5000);
+	b = xt_new(test, 5000);
+	kcoap_exchange_send(&a->x, xt_msg(0, 550), 550, true);
+	kcoap_exchange_send(&b->x, xt_msg(0, 551), 551, true);
+	KUNIT_EXPECT_TRUE(test, kcoap_exchange_queued(&b->x));
+	/* a newer state arrived while b waited for NSTART */
+	b->fresh = true;
+	b->fresh_mid = 552;
+	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 550, 0), 0);
+	KUNIT_EXPECT_EQ(test, b->refresh, 1u);
+	KUNIT_EXPECT_EQ(test, wire.sent, 2u);
+	KUNIT_EXPECT_EQ(test, wire.mids[1], 552);
+	/* what went out is what an ACK names; the stale MID names nothing */
+	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 551, 0), -1);
+	KUNIT_EXPECT_EQ(test, xt_rx(c, 5000, COAP_TYPE_ACK, 0, 552, 0), 0);
+	KUNIT_EXPECT_EQ(test, b->acked, 1u);
+	KUNIT_EXPECT_EQ(test, xt_stat(c, COAP_STATS_A_TX_RETRANSMIT), 0ull);
+	kcoap_exchange_put(&a->x);
+	kcoap_exchange_put(&b->x);
 }
 
 static void xt_retransmit_refresh(struct kunit *test)
@@ -471,6 +503,7 @@ static struct kunit_case coap_exchange_cases[] = {
 	KUNIT_CASE(xt_non_rst),
 	KUNIT_CASE(xt_busy),
 	KUNIT_CASE(xt_nstart),
+	KUNIT_CASE(xt_kick_refresh),
 	KUNIT_CASE(xt_retransmit_refresh),
 	KUNIT_CASE(xt_refreshed_mid_matches),
 	KUNIT_CASE(xt_deadline),
