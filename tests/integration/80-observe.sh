@@ -373,16 +373,18 @@ $NL call endpoint_set addr=addr:0.0.0.0:5683 param.probing_rate=1 >/dev/null
 # ---- NSTART (RFC 7252 section 4.7) counts CON notifications too ----
 # One client observes two resources whose notifications are all CON.  Two
 # publishes make two CONs to that client: with NSTART 1 the second waits
-# (tx_queued moves) until the client acknowledges the first.
+# (tx_queued moves) until the client acknowledges the first.  A third
+# publish while it waits makes it carry the newest state when it goes
+# (RFC 7641 section 4.5.2).
 d resource_add path=/nst-a observable=flag notify_con=1 methods=2
 d resource_add path=/nst-b observable=flag notify_con=1 methods=2
 pub /nst-a a0 0
 pub /nst-b b0 0
 cat >"$W/nstart.py" <<'PY'
-import json, socket, sys, time
+import json, os, socket, sys, time
 sys.path.insert(0, sys.argv[1])
 from coaptool import build, parse
-port, ready = int(sys.argv[2]), sys.argv[3]
+port, ready, go = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 def queued():
     with open("/proc/net/coap_stats") as f:
         return int(dict(l.split() for l in f)["tx_queued"])
@@ -406,7 +408,9 @@ while time.time() < end and len(got) < 2:
         d, a = s.recvfrom(2048)
     except socket.timeout:
         # the first is ours to ACK once the kernel queued the second
-        if len(got) == 1 and acked is None and queued() > q0:
+        # and the test has published a third state
+        if len(got) == 1 and acked is None and queued() > q0 and \
+                os.path.exists(go):
             s.sendto(bytes([0x60, 0]) + first[2:4], a1)
             acked = time.time()
         continue
@@ -418,20 +422,25 @@ while time.time() < end and len(got) < 2:
         early = True
     else:
         s.sendto(bytes([0x60, 0]) + d[2:4], a)
-    got.append(d[4])
-print(json.dumps({"got": len(got), "early": early,
-                  "queued": queued() - q0, "acked": acked is not None}))
+    got.append(parse(d)["payload"])
+print(json.dumps({"got": len(got), "early": early, "payloads": got,
+                  "queued": queued() - q0,
+                  "acked": acked is not None}))
 PY
 q0=$(stat tx_queued)
-python3 "$W/nstart.py" "$I" "$PORT" "$W/nst.ready" >"$W/nst" &
+python3 "$W/nstart.py" "$I" "$PORT" "$W/nst.ready" "$W/nst.go" >"$W/nst" &
 nsp=$!
 wait_file "$W/nst.ready"
 pub /nst-a a1 0
 pub /nst-b b1 0
+pub /nst-b b2 0
+touch "$W/nst.go"
 wait $nsp
 expect "NSTART 1: of two CON notifications to one client, the second waits for the first's ACK" \
 	"$(cat "$W/nst")" '.got == 2 and (.early | not) and .acked and .queued == 1'
 check "  tx_queued moved once" test "$(stat tx_queued)" = $((q0 + 1))
+expect "  the queued one went with the state published while it waited (b2)" \
+	"$(cat "$W/nst")" '.payloads == ["a1", "b2"]'
 
 # ---- teardown: observers (one with a CON in flight) when the module goes ----
 $OBS $H $PORT obs --no-ack --keep --seconds 1 --ready "$W/t1" >/dev/null &
