@@ -27,7 +27,6 @@
  *
  * Locking: kcoap_net.block_lock; everything here runs in softirq.
  */
-#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 

@@ -19,7 +19,6 @@
  * Locking: kcoap_net.block_lock; the cache is filled in process context
  * (the daemon's COAP_CMD_RESPONSE) and read in softirq.
  */
-#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 

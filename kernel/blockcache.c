@@ -68,10 +68,12 @@ void kcoap_block_exit(struct kcoap_net *kn)
 
 u64 kcoap_block1_gauge(struct kcoap_net *kn)
 {
+	/* a gauge, read racily: stale as soon as read anyway */
 	return data_race(kn->nb1);
 }
 
 u64 kcoap_block2_gauge(struct kcoap_net *kn)
 {
+	/* a gauge, read racily: stale as soon as read anyway */
 	return data_race(kn->nb2);
 }

@@ -3,22 +3,18 @@
  * The deduplication table: lookup, insertion, expiry and eviction order
  * (see dedup.h).  Callers hold pending_lock.
  */
+#include <linux/bits.h>
 #include <linux/jiffies.h>
+#include <linux/random.h>
 #include <uapi/linux/coap.h>
 
 #include "dedup.h"
-#include "peer.h"
-
-static bool kcoap_dedup_of(const struct kcoap_dedup *dd,
-			   const struct kcoap_peer *peer)
-{
-	return dd->family == peer->family && dd->port == peer->port &&
-	       kcoap_peer_addr_eq(dd->family, &dd->addr, &peer->addr);
-}
 
 void kcoap_dedup_table_init(struct kcoap_dedup_table *t)
 {
 	hash_init(t->hash);
+	hash_init(t->peers);
+	get_random_bytes(&t->key, sizeof(t->key));
 	INIT_LIST_HEAD(&t->fifo[0]);
 	INIT_LIST_HEAD(&t->fifo[1]);
 	t->n = 0;
@@ -29,51 +25,104 @@ struct kcoap_dedup *kcoap_dedup_lookup(struct kcoap_dedup_table *t,
 {
 	struct kcoap_dedup *dd;
 
-	hash_for_each_possible(t->hash, dd, hnode, kcoap_peer_hash(peer, mid))
-		if (dd->mid == mid && kcoap_dedup_of(dd, peer))
+	hash_for_each_possible(t->hash, dd, hnode,
+			       kcoap_peer_hash(peer, mid, &t->key))
+		if (dd->mid == mid && kcoap_peer_eq(&dd->peer->key, peer))
 			return dd;
 	return NULL;
 }
 
+/* beyond any MID: a client's bucket is not one of its records' */
+#define KCOAP_DEDUP_PEER	BIT(16)
+
+struct kcoap_dedup_peer *kcoap_dedup_peer(struct kcoap_dedup_table *t,
+					  const struct kcoap_peer *peer)
+{
+	struct kcoap_dedup_peer *dp;
+
+	hash_for_each_possible(t->peers, dp, hnode,
+			       kcoap_peer_hash(peer, KCOAP_DEDUP_PEER, &t->key))
+		if (kcoap_peer_eq(&dp->key, peer))
+			return dp;
+	return NULL;
+}
+
+void kcoap_dedup_peer_add(struct kcoap_dedup_table *t,
+			  struct kcoap_dedup_peer *dp,
+			  const struct kcoap_peer *peer)
+{
+	dp->key.family = peer->family;
+	dp->key.port = peer->port;
+	dp->key.addr = peer->addr;
+	INIT_LIST_HEAD(&dp->recs);
+	hash_add(t->peers, &dp->hnode,
+		 kcoap_peer_hash(peer, KCOAP_DEDUP_PEER, &t->key));
+}
+
 void kcoap_dedup_insert(struct kcoap_dedup_table *t, struct kcoap_dedup *dd,
-			const struct kcoap_peer *peer, u16 mid, u8 type,
+			struct kcoap_dedup_peer *dp, u16 mid, u8 type,
 			unsigned long expires)
 {
-	dd->family = peer->family;
-	dd->port = peer->port;
-	dd->addr.v6 = peer->addr.v6;
+	dd->peer = dp;
 	dd->mid = mid;
 	dd->type = type;
 	dd->expires = expires;
-	hash_add(t->hash, &dd->hnode, kcoap_peer_hash(peer, mid));
+	hash_add(t->hash, &dd->hnode, kcoap_peer_hash(&dp->key, mid, &t->key));
 	list_add_tail(&dd->fifo, &t->fifo[type == COAP_TYPE_CON ? 0 : 1]);
+	list_add_tail(&dd->pnode, &dp->recs);
+	dp->n++;
 	t->n++;
 }
 
-void kcoap_dedup_unlink(struct kcoap_dedup_table *t, struct kcoap_dedup *dd)
+struct kcoap_dedup_peer *kcoap_dedup_unlink(struct kcoap_dedup_table *t,
+					    struct kcoap_dedup *dd)
 {
+	struct kcoap_dedup_peer *dp = dd->peer;
+
 	hash_del(&dd->hnode);
 	list_del(&dd->fifo);
+	list_del(&dd->pnode);
 	t->n--;
+	if (--dp->n)
+		return NULL;
+	hash_del(&dp->hnode);
+	return dp;
+}
+
+/* The older (closer to expiry) of two candidates. */
+static struct kcoap_dedup *kcoap_dedup_older(struct kcoap_dedup *a,
+					     struct kcoap_dedup *b)
+{
+	return !a || (b && time_before(b->expires, a->expires)) ? b : a;
 }
 
 struct kcoap_dedup *kcoap_dedup_victim(struct kcoap_dedup_table *t,
-				       const struct kcoap_peer *peer)
+				       const struct kcoap_dedup_peer *dp)
 {
-	struct kcoap_dedup *dd, *victim = NULL;
+	struct kcoap_dedup *dd, *first[2] = {};
 	int i;
 
-	/* the first idle one of each FIFO is its oldest; take the older */
+	if (dp) {
+		/* its first idle record of each type */
+		list_for_each_entry(dd, &dp->recs, pnode) {
+			i = dd->type == COAP_TYPE_CON ? 0 : 1;
+			if (!dd->pending && !first[i])
+				first[i] = dd;
+			if (first[0] && first[1])
+				break;
+		}
+		return kcoap_dedup_older(first[0], first[1]);
+	}
+	/* the first idle one of each FIFO is its oldest */
 	for (i = 0; i < 2; i++) {
 		list_for_each_entry(dd, &t->fifo[i], fifo) {
-			if (dd->pending || (peer && !kcoap_dedup_of(dd, peer)))
-				continue;
-			if (!victim || time_before(dd->expires, victim->expires))
-				victim = dd;
-			break;
+			if (!dd->pending) {
+				first[i] = dd;
+				break;
+			}
 		}
 	}
-	return victim;
+	return kcoap_dedup_older(first[0], first[1]);
 }
 
 struct kcoap_dedup *kcoap_dedup_expired(struct kcoap_dedup_table *t,

@@ -31,7 +31,7 @@ struct kcoap_xpeer {
 struct kcoap_xtable {
 	spinlock_t lock;		/* everything here, see above */
 	bool closed;			/* endpoint going: refuse */
-	u32 seed;			/* of both hashes: peers choose MIDs */
+	hsiphash_key_t key;		/* of both hashes: peers choose MIDs */
 	DECLARE_HASHTABLE(by_mid, 6);	/* CON and NON, by (peer, MID) */
 	DECLARE_HASHTABLE(peers, 4);	/* kcoap_xpeer */
 	struct list_head waiting;	/* WAIT, by qnode */
@@ -47,7 +47,7 @@ int kcoap_xtable_create(struct kcoap_endpoint *ep, gfp_t gfp)
 	hash_init(xt->by_mid);
 	hash_init(xt->peers);
 	INIT_LIST_HEAD(&xt->waiting);
-	xt->seed = get_random_u32();
+	get_random_bytes(&xt->key, sizeof(xt->key));
 	ep->xt = xt;
 	return 0;
 }
@@ -65,7 +65,7 @@ void kcoap_xtable_free(struct kcoap_endpoint *ep)
 static u32 kcoap_x_hash(const struct kcoap_xtable *xt,
 			const struct kcoap_peer *peer, u16 mid)
 {
-	return kcoap_peer_hash(peer, xt->seed ^ mid);
+	return kcoap_peer_hash(peer, mid, &xt->key);
 }
 
 /* lock held */
@@ -73,7 +73,8 @@ static struct kcoap_xpeer *kcoap_xpeer(struct kcoap_xtable *xt,
 				       const struct kcoap_peer *peer,
 				       bool create)
 {
-	u32 h = kcoap_peer_hash(peer, xt->seed);
+	/* beyond any MID: the two hashes are apart */
+	u32 h = kcoap_peer_hash(peer, BIT(16), &xt->key);
 	struct kcoap_xpeer *xp;
 
 	hash_for_each_possible(xt->peers, xp, node, h)

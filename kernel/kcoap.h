@@ -50,11 +50,12 @@ struct kcoap_net {
 	 * NLM_F_DUMP_INTR (genl_dump_check_consistent).
 	 */
 	unsigned int dump_gen;
+	/* random: the key of obs_mid, whose keys senders choose */
+	hsiphash_key_t hash_key;
 	/* pending_lock: softirq and process (_bh) context; request.c */
 	spinlock_t pending_lock;
 	DECLARE_HASHTABLE(pend_handle, 8);	/* waiting for a daemon */
 	struct kcoap_dedup_table dedup;
-	DECLARE_HASHTABLE(peer_hash, 8);	/* records per peer */
 	struct timer_list dedup_timer;
 	unsigned int npending;
 	atomic64_t next_handle;

@@ -12,6 +12,7 @@
 #include <linux/inet.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <net/netns/generic.h>
 
 #include "blockwise.h"
@@ -37,10 +38,10 @@ MODULE_PARM_DESC(addr6, "IPv6 address to bind at load (default ::; empty: no IPv
 static int __net_init kcoap_net_init(struct net *net)
 {
 	struct kcoap_net *kn = kcoap_pernet(net);
-
 	int err;
 
 	kn->net = net;
+	get_random_bytes(&kn->hash_key, sizeof(kn->hash_key));
 	mutex_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->endpoints);
 	kcoap_requests_init(kn);

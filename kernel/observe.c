@@ -385,7 +385,7 @@ static bool kcoap_obs_send(struct kcoap_net *kn, struct kcoap_observer *o,
 		/* an RST to it names o by this MID */
 		o->mid = mid;
 		hash_add(kn->obs_mid, &o->mid_node,
-			 kcoap_peer_hash(&o->peer, mid));
+			 kcoap_peer_hash(&o->peer, mid, &kn->hash_key));
 		cb->ep = o->ep;
 		cb->peer = o->peer;
 		kcoap_endpoint_hold(o->ep);
@@ -644,7 +644,7 @@ bool kcoap_observe_ack(struct kcoap_endpoint *ep,
 	kcoap_obs_batch_init(&b);
 	spin_lock(&kn->obs_lock);
 	hash_for_each_possible(kn->obs_mid, o, mid_node,
-			       kcoap_peer_hash(peer, mid)) {
+			       kcoap_peer_hash(peer, mid, &kn->hash_key)) {
 		if (o->mid == mid && o->ep == ep && kcoap_peer_eq(&o->peer, peer)) {
 			/* section 3.6: the client is not interested any more */
 			kcoap_obs_free(kn, o, &b);
@@ -732,11 +732,13 @@ void kcoap_observe_purge_ep(struct kcoap_net *kn, struct kcoap_endpoint *ep)
 unsigned int kcoap_observe_count(struct kcoap_net *kn,
 				 struct kcoap_resource *res)
 {
+	/* a gauge, read racily: stale as soon as read anyway */
 	return data_race(res->obs.n);
 }
 
 u64 kcoap_observe_gauge(struct kcoap_net *kn)
 {
+	/* a gauge, read racily: stale as soon as read anyway */
 	return data_race(kn->nobservers);
 }
 

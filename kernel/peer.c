@@ -5,7 +5,6 @@
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <linux/jhash.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
@@ -50,13 +49,22 @@ void kcoap_peer_to_sockaddr(const struct kcoap_peer *peer, bool local,
 	}
 }
 
-u32 kcoap_peer_hash(const struct kcoap_peer *peer, u32 seed)
+u32 kcoap_peer_hash(const struct kcoap_peer *peer, u32 extra,
+		    const hsiphash_key_t *key)
 {
-	u32 h = jhash_2words((__force u32)peer->port, peer->family, seed);
+	u32 pf = (__force u32)peer->port << 16 | peer->family;
+	struct {
+		struct in6_addr a;
+		u32 pf, extra;
+	} __aligned(HSIPHASH_ALIGNMENT) k;
 
 	if (peer->family == AF_INET)
-		return jhash_1word((__force u32)peer->addr.v4, h);
-	return jhash(&peer->addr.v6, sizeof(struct in6_addr), h);
+		return hsiphash_3u32((__force u32)peer->addr.v4, pf, extra,
+				     key);
+	k.a = peer->addr.v6;
+	k.pf = pf;
+	k.extra = extra;
+	return hsiphash(&k, sizeof(k), key);
 }
 
 bool kcoap_peer_addr_eq(u8 family, const void *a, const void *b)

@@ -26,7 +26,6 @@
  * can cancel it without waiting.  Senders check ep->dead under
  * rcu_read_lock (see struct kcoap_endpoint).
  */
-#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/refcount.h>
@@ -64,13 +63,6 @@ static struct kmem_cache *kcoap_dedup_cache __read_mostly;
 enum {
 	KCOAP_WAIT_DAEMON,	/* hashed by handle */
 	KCOAP_DONE,
-};
-
-/* Per peer: its records (the max_dedup_per_peer bound); freed at 0. */
-struct kcoap_peer_count {
-	struct hlist_node hnode;	/* peer_hash */
-	struct kcoap_peer key;		/* family, port and addr only */
-	unsigned int n;
 };
 
 struct kcoap_pending {
@@ -119,66 +111,25 @@ void kcoap_requests_init(struct kcoap_net *kn)
 	spin_lock_init(&kn->pending_lock);
 	hash_init(kn->pend_handle);
 	kcoap_dedup_table_init(&kn->dedup);
-	hash_init(kn->peer_hash);
 	timer_setup(&kn->dedup_timer, kcoap_dedup_gc, 0);
 	atomic64_set(&kn->next_handle, 0);
 }
 
-static struct kcoap_peer_count *kcoap_peer_count(struct kcoap_net *kn,
-						 const struct kcoap_peer *peer,
-						 bool create)
-{
-	u32 h = kcoap_peer_hash(peer, 0);
-	struct kcoap_peer_count *pc;
-
-	hash_for_each_possible(kn->peer_hash, pc, hnode, h)
-		if (kcoap_peer_eq(&pc->key, peer))
-			return pc;
-	if (!create)
-		return NULL;
-	pc = kzalloc(sizeof(*pc), GFP_ATOMIC);
-	if (!pc)
-		return NULL;
-	pc->key.family = peer->family;
-	pc->key.port = peer->port;
-	pc->key.addr = peer->addr;
-	hash_add(kn->peer_hash, &pc->hnode, h);
-	return pc;
-}
-
-static void kcoap_peer_count_put(struct kcoap_peer_count *pc)
-{
-	if (!pc->n) {
-		hash_del(&pc->hnode);
-		kfree(pc);
-	}
-}
-
 static void kcoap_dedup_free(struct kcoap_net *kn, struct kcoap_dedup *dd)
 {
-	struct kcoap_peer peer = {
-		.family = dd->family,
-		.port = dd->port,
-		.addr.v6 = dd->addr.v6,
-	};
-	struct kcoap_peer_count *pc = kcoap_peer_count(kn, &peer, false);
-
-	if (pc) {
-		pc->n--;
-		kcoap_peer_count_put(pc);
-	}
 	if (dd->pending)
 		dd->pending->dd = NULL;
-	kcoap_dedup_unlink(&kn->dedup, dd);
+	/* the client's entry goes with its last record */
+	kfree(kcoap_dedup_unlink(&kn->dedup, dd));
 	kfree(dd->reply);
 	kmem_cache_free(kcoap_dedup_cache, dd);
 }
 
-/* Evict the oldest finished record, of one peer if peer is set. */
+/* Evict the oldest finished record, of one client if dp is set. */
 static bool kcoap_dedup_evict(struct kcoap_net *kn,
-			      const struct kcoap_peer *peer)
+			      const struct kcoap_dedup_peer *dp)
 {
-	struct kcoap_dedup *victim = kcoap_dedup_victim(&kn->dedup, peer);
+	struct kcoap_dedup *victim = kcoap_dedup_victim(&kn->dedup, dp);
 
 	if (!victim)
 		return false;
@@ -194,7 +145,7 @@ static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
 {
 	unsigned int per_peer = READ_ONCE(max_dedup_per_peer);
 	bool con = req->type == COAP_TYPE_CON;
-	struct kcoap_peer_count *pc;
+	struct kcoap_dedup_peer *dp;
 	struct kcoap_dedup *dd;
 	u64 life;
 
@@ -204,27 +155,26 @@ static struct kcoap_dedup *kcoap_dedup_add(struct kcoap_net *kn,
 	while (kn->dedup.n >= READ_ONCE(max_dedup))
 		if (!kcoap_dedup_evict(kn, NULL))
 			return NULL;
-	/*
-	 * Evicting the peer's last record frees its count: look it up again
-	 * each time, and create it only once the record is allocated.
-	 */
-	while ((pc = kcoap_peer_count(kn, peer, false)) && pc->n >= per_peer)
-		if (!kcoap_dedup_evict(kn, peer))
+	/* evicting the client's last record frees its entry: look again */
+	while ((dp = kcoap_dedup_peer(&kn->dedup, peer)) && dp->n >= per_peer)
+		if (!kcoap_dedup_evict(kn, dp))
 			return NULL;
 	dd = kmem_cache_zalloc(kcoap_dedup_cache, GFP_ATOMIC);
 	if (!dd)
 		return NULL;
-	pc = kcoap_peer_count(kn, peer, true);
-	if (!pc) {
-		kmem_cache_free(kcoap_dedup_cache, dd);
-		return NULL;
+	if (!dp) {
+		dp = kzalloc(sizeof(*dp), GFP_ATOMIC);
+		if (!dp) {
+			kmem_cache_free(kcoap_dedup_cache, dd);
+			return NULL;
+		}
+		kcoap_dedup_peer_add(&kn->dedup, dp, peer);
 	}
 	life = con ? kcoap_exchange_lifetime(params) :
 		     kcoap_non_lifetime(params);
-	kcoap_dedup_insert(&kn->dedup, dd, peer, req->mid, req->type,
+	kcoap_dedup_insert(&kn->dedup, dd, dp, req->mid, req->type,
 			   jiffies + msecs_to_jiffies(min_t(u64, life,
 							    UINT_MAX)));
-	pc->n++;
 	/* a NON record expires before the CONs ahead of it */
 	timer_reduce(&kn->dedup_timer, dd->expires);
 	return dd;
@@ -846,10 +796,12 @@ void kcoap_requests_exit(struct kcoap_net *kn)
 
 u64 kcoap_dedup_gauge(struct kcoap_net *kn)
 {
+	/* a gauge, read racily: stale as soon as read anyway */
 	return data_race(kn->dedup.n);
 }
 
 u64 kcoap_exchanges_gauge(struct kcoap_net *kn)
 {
+	/* a gauge, read racily: stale as soon as read anyway */
 	return data_race(kn->npending);
 }
