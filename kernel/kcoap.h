@@ -50,7 +50,7 @@ struct kcoap_net {
 	 * NLM_F_DUMP_INTR (genl_dump_check_consistent).
 	 */
 	unsigned int dump_gen;
-	/* random: the key of obs_mid, whose keys senders choose */
+	/* random: the key of obs_mid and obs_addr, which senders choose */
 	hsiphash_key_t hash_key;
 	/* pending_lock: softirq and process (_bh) context; request.c */
 	spinlock_t pending_lock;
@@ -62,6 +62,7 @@ struct kcoap_net {
 	/* obs_lock: softirq and process (_bh) context; observe.c */
 	spinlock_t obs_lock;
 	DECLARE_HASHTABLE(obs_mid, 8);		/* observers by last NON MID */
+	DECLARE_HASHTABLE(obs_addr, 6);		/* observers per address */
 	struct list_head obs_detached;		/* sending their final CON */
 	unsigned int nobservers;
 	/* block_lock: softirq and process (_bh) context; block*.c */

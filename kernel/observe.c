@@ -64,6 +64,10 @@ static unsigned int notify_con_every = 20;
 module_param(notify_con_every, uint, 0644);
 MODULE_PARM_DESC(notify_con_every, "Every Nth notification is confirmable unless the resource says otherwise; 1 (all) to 255 (default 20)");
 
+static unsigned int max_observers_per_addr = 64;
+module_param(max_observers_per_addr, uint, 0644);
+MODULE_PARM_DESC(max_observers_per_addr, "Observers per client address (of any port, on any resource) in a network namespace; beyond, a registering client gets a plain response (default 64)");
+
 unsigned int kcoap_notify_con_every(void)
 {
 	return clamp_val(READ_ONCE(notify_con_every), 1, 255);
@@ -93,6 +97,17 @@ struct kcoap_observer {
 };
 
 #define KCOAP_OBS_ANY	0xffff
+
+/*
+ * The observers of one client address, whatever the port: a sender that
+ * forges registrations for someone else's address gets no more than
+ * max_observers_per_addr of them (obs_lock).
+ */
+struct kcoap_obs_addr {
+	struct hlist_node node;		/* kcoap_net.obs_addr */
+	struct kcoap_peer key;		/* family and addr only */
+	unsigned int n;
+};
 
 /*
  * A CON notification.  o: its observer, or NULL once that is gone or has
@@ -145,6 +160,7 @@ void kcoap_observe_init(struct kcoap_net *kn)
 		     sizeof_field(struct sk_buff, cb));
 	spin_lock_init(&kn->obs_lock);
 	hash_init(kn->obs_mid);
+	hash_init(kn->obs_addr);
 	INIT_LIST_HEAD(&kn->obs_detached);
 	kn->nobservers = 0;
 }
@@ -185,12 +201,36 @@ static void kcoap_obs_con_drop(struct kcoap_observer *o,
 	list_add_tail(&c->end, &b->end);
 }
 
+/* obs_lock held: the count of peer's address, or NULL when it has none. */
+static struct kcoap_obs_addr *kcoap_obs_addr(struct kcoap_net *kn,
+					     const struct kcoap_peer *peer,
+					     u32 *hash)
+{
+	struct kcoap_peer key = { .family = peer->family, .addr = peer->addr };
+	struct kcoap_obs_addr *a;
+
+	*hash = kcoap_peer_hash(&key, 0, &kn->hash_key);
+	hash_for_each_possible(kn->obs_addr, a, node, *hash)
+		if (a->key.family == key.family &&
+		    kcoap_peer_addr_eq(key.family, &a->key.addr, &key.addr))
+			return a;
+	return NULL;
+}
+
 /* obs_lock held: o goes (its CON is ended by b). */
 static void kcoap_obs_free(struct kcoap_net *kn, struct kcoap_observer *o,
 			   struct kcoap_obs_batch *b)
 {
+	struct kcoap_obs_addr *a;
+	u32 h;
+
 	kcoap_obs_detach(kn, o);
 	kcoap_obs_con_drop(o, b);
+	a = kcoap_obs_addr(kn, &o->peer, &h);
+	if (!WARN_ON_ONCE(!a) && !--a->n) {
+		hash_del(&a->node);
+		kfree(a);
+	}
 	if (!hlist_unhashed(&o->mid_node))
 		hash_del(&o->mid_node);
 	list_del(&o->node);
@@ -533,15 +573,24 @@ static const struct kcoap_exchange_ops kcoap_obs_con_ops = {
 
 /*
  * An observer is kept for the resource's owner: charged to the owner's
- * memory cgroup, though a remote peer asked for it in softirq.
+ * memory cgroup, though a remote peer asked for it in softirq; so is the
+ * count of its address (*a) when it is the address's first.
  */
-static struct kcoap_observer *kcoap_obs_alloc(struct kcoap_daemon *owner)
+static struct kcoap_observer *kcoap_obs_alloc(struct kcoap_daemon *owner,
+					      struct kcoap_obs_addr **a)
 {
 	struct kcoap_observer *o;
 	struct mem_cgroup *old;
 
 	old = set_active_memcg(owner->memcg);
 	o = kzalloc(sizeof(*o), GFP_ATOMIC | __GFP_ACCOUNT);
+	if (o && !*a) {
+		*a = kzalloc(sizeof(**a), GFP_ATOMIC | __GFP_ACCOUNT);
+		if (!*a) {
+			kfree(o);
+			o = NULL;
+		}
+	}
 	set_active_memcg(old);
 	return o;
 }
@@ -554,8 +603,10 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 {
 	struct kcoap_obs_list *ol = &res->obs;
 	struct kcoap_net *kn = ep->kn;
+	struct kcoap_obs_addr *a;
 	struct kcoap_observer *o;
 	int err = 0;
+	u32 h;
 
 	spin_lock(&kn->obs_lock);
 	if (ol->closed || READ_ONCE(ep->dead)) {
@@ -572,17 +623,25 @@ int kcoap_observe_register(struct kcoap_endpoint *ep,
 			goto set;
 		}
 	}
+	a = kcoap_obs_addr(kn, peer, &h);
 	if (ol->n >= READ_ONCE(max_observers) ||
-	    kn->nobservers >= READ_ONCE(max_observers_net)) {
+	    kn->nobservers >= READ_ONCE(max_observers_net) ||
+	    (a ? a->n : 0) >= READ_ONCE(max_observers_per_addr)) {
 		err = -ENOSPC;
 		kcoap_ep_stat_inc(ep, OBS_REFUSED);
 		goto out;
 	}
-	o = kcoap_obs_alloc(res->owner);
+	o = kcoap_obs_alloc(res->owner, &a);
 	if (!o) {
 		err = -ENOMEM;
 		goto out;
 	}
+	if (!a->n) {
+		a->key.family = peer->family;
+		a->key.addr = peer->addr;
+		hash_add(kn->obs_addr, &a->node, h);
+	}
+	a->n++;
 	INIT_HLIST_NODE(&o->mid_node);
 	o->ep = ep;
 	o->peer = *peer;
@@ -745,5 +804,6 @@ u64 kcoap_observe_gauge(struct kcoap_net *kn)
 void kcoap_observe_exit(struct kcoap_net *kn)
 {
 	/* every observer went with its endpoint */
-	WARN_ON(kn->nobservers || !list_empty(&kn->obs_detached));
+	WARN_ON(kn->nobservers || !list_empty(&kn->obs_detached) ||
+		!hash_empty(kn->obs_addr));
 }

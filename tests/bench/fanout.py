@@ -105,6 +105,9 @@ def main():
     g.call("publish", [("path", path), ("payload", b"idle")])
     idle = time.perf_counter() - t
 
+    # every observer is 127.0.0.1's: the bound per address must allow them
+    with open("/sys/module/coap/parameters/max_observers_per_addr", "w") as f:
+        f.write(str(n + 64))
     slab0 = slab("kmalloc-128")
     ready = "/tmp/kcoap-fanout.ready"
     if os.path.exists(ready):

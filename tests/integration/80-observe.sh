@@ -295,7 +295,38 @@ echo 1024 >/sys/module/coap/parameters/max_observers
 stop b
 wait $b1 $b2
 
+# ---- bound: max_observers_per_addr (one address, any port or resource) ----
+# A forged registration makes someone else's address an observer; how many
+# it can get is bounded per address, not per resource.  Every observer
+# left from the steps above is 127.0.0.1's: the bound is set two above.
+na=$(stat observers)
+echo $((na + 2)) >/sys/module/coap/parameters/max_observers_per_addr
+ref0=$(stat obs_refused)
+$OBS $H $PORT obs-non --seconds 60 --until "$W/stop.pa" --ready "$W/pa1" >/dev/null &
+pa1=$!
+$OBS $H $PORT obs --seconds 60 --until "$W/stop.pa" --ready "$W/pa2" >/dev/null &
+pa2=$!
+wait_file "$W/pa1" && wait_file "$W/pa2"
+r=$($COAPTOOL req $H $PORT --path obs-non --opt 6=)
+expect "max_observers_per_addr reached: one more registration from 127.0.0.1 gets 2.05 without Observe" "$r" \
+	'.code == "2.05" and (.options | map(.[0]) | index(6) == null)'
+check "  obs_refused moved" test "$(stat obs_refused)" = $((ref0 + 1))
+r=$($COAPTOOL req ::1 $PORT --path obs-non --opt 6= --sport 40611 --token 7a7a)
+expect "  from another address (::1) the same registration is taken" "$r" \
+	'.code == "2.05" and (.options | map(.[0]) | index(6) != null)'
+$COAPTOOL req ::1 $PORT --path obs-non --opt 6=01 --sport 40611 --token 7a7a >/dev/null
+stop pa
+wait $pa1 $pa2
+check "  all three deregistered" wait_until stat_is observers "$na"
+r=$($COAPTOOL req $H $PORT --path obs-non --opt 6= --sport 40612 --token 7b7b)
+expect "  and 127.0.0.1 may observe again (its count went down with them)" "$r" \
+	'.code == "2.05" and (.options | map(.[0]) | index(6) != null)'
+$COAPTOOL req $H $PORT --path obs-non --opt 6=01 --sport 40612 --token 7b7b >/dev/null
+echo 64 >/sys/module/coap/parameters/max_observers_per_addr
+
 # ---- 100 concurrent observers, each notified ----
+# all from 127.0.0.1: above the default bound per address
+echo 1000 >/sys/module/coap/parameters/max_observers_per_addr
 $OBS many $H $PORT obs-non 100 --seconds 60 --expect 3 --ready "$W/m" >"$W/many" &
 m=$!
 wait_file "$W/m"
@@ -310,6 +341,7 @@ done
 wait $m
 check "100 observers each got all 3 notifications" \
 	test "$(jq -c '.registered == 100 and (.counts | min) >= 3' "$W/many")" = true
+echo 64 >/sys/module/coap/parameters/max_observers_per_addr
 
 # ---- real clients: libcoap and node-coap observing /obs-non ----
 # both run until they have what they wait for (90 s are only a bound):

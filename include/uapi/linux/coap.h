@@ -181,8 +181,9 @@
  * Removing the resource sends each observer 4.04 without Observe; a
  * publish whose Content-Format differs from a client's Accept sends it
  * 4.06 without Observe; either ends the observation.  At most
- * max_observers per resource and max_observers_net per namespace (module
- * parameters); beyond, the client gets the plain response without Observe
+ * max_observers per resource, max_observers_per_addr per client address
+ * and max_observers_net per namespace (module parameters); beyond, the
+ * client gets the plain response without Observe
  * (obs_refused).  A withdrawn representation notifies nobody.  An
  * observer costs 128 bytes of kernel memory (plus a retransmission copy
  * while a CON is in flight).
