@@ -11,9 +11,9 @@ the publisher publishes K new states one at a time.  Every notification
 is sent inside the publish call, so the call's duration is the kernel's
 fan-out time; the coap_tx tracepoint gives first-to-last transmit times
 as a cross-check, and the observers report how many notifications they
-received.  Memory per observer: growth of the kmalloc-128 slab (where
-struct kcoap_observer, 120 bytes, is allocated) divided by N, next to
-the sizeof.  Prints a markdown table and, with --json, the raw numbers.
+received.  Memory per observer: growth of the kmalloc-128 and
+kmalloc-cg-128 slabs (struct kcoap_observer, 128 bytes, charged to the
+owner's memory cgroup) divided by N, next to the object size.  Prints a markdown table and, with --json, the raw numbers.
 """
 import json
 import os
@@ -30,13 +30,20 @@ import nltool  # noqa: E402
 TRACE = "/sys/kernel/debug/tracing"
 
 
-def slab(name):
+# Observers are charged to the resource owner's memory cgroup, which puts
+# them in kmalloc-cg-128 (kmalloc-128 when memory cgroups are off).
+SLABS = ("kmalloc-128", "kmalloc-cg-128")
+
+
+def slab(names=SLABS):
+    """Active objects of the named caches together, and their object size."""
+    n, size = None, None
     with open("/proc/slabinfo") as f:
         for line in f:
             w = line.split()
-            if w and w[0] == name:
-                return int(w[1]), int(w[3])   # active objects, object size
-    return None, None
+            if w and w[0] in names:
+                n, size = (n or 0) + int(w[1]), int(w[3])
+    return n, size
 
 
 def stat(name):
@@ -108,7 +115,7 @@ def main():
     # every observer is 127.0.0.1's: the bound per address must allow them
     with open("/sys/module/coap/parameters/max_observers_per_addr", "w") as f:
         f.write(str(n + 64))
-    slab0 = slab("kmalloc-128")
+    slab0 = slab()
     ready = "/tmp/kcoap-fanout.ready"
     if os.path.exists(ready):
         os.unlink(ready)
@@ -122,7 +129,7 @@ def main():
             break
         time.sleep(0.05)
     observers = stat("observers")
-    slab1 = slab("kmalloc-128")
+    slab1 = slab()
     per_obs = None
     if slab0[0] is not None and observers:
         per_obs = (slab1[0] - slab0[0]) * slab1[1] / observers
@@ -157,7 +164,7 @@ def main():
     }
     print("| observers | publish call, no observers | publish call = fan-out "
           "(median / max of %d) | notifications/s | every observer got all "
-          "%d | kernel memory per observer (kmalloc-128 growth / N) |" % (k, k))
+          "%d | kernel memory per observer (kmalloc-128 and -cg-128 growth / N) |" % (k, k))
     print("|--:|--:|--:|--:|:-:|--:|")
     print("| %d | %.3f ms | %.1f / %.1f ms | %s | %s (min %d) | %s B (object %d B) |"
           % (observers, r["publish_ms_idle"], r["publish_ms_median"],
