@@ -220,21 +220,12 @@ void kcoap_send_empty(struct kcoap_endpoint *ep,
 		      const struct kcoap_peer *peer, u8 type, u16 mid);
 
 /* server.c: answering requests */
-/* An answer to a request: piggybacked on the ACK of a CON, NON for NON. */
-struct kcoap_answer {
-	u8 type;		/* the request's */
-	u16 mid;		/* the request's */
-	u8 tkl;
-	const u8 *token;
-	u8 code;
-	struct coap_opt_out *opts;	/* sorted by kcoap_send_answer */
-	unsigned int nopts;
-	const void *payload;
-	u32 payload_len;
-};
-
+/*
+ * Answer req with r (its options sorted here): piggybacked on the ACK of
+ * a CON, a NON with a MID of its own for a NON.
+ */
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
-		      struct kcoap_answer *a);
+		      const struct coap_msg *req, struct kcoap_reply *r);
 extern const struct kcoap_rx_ops kcoap_server_rx_ops;
 
 /* netlink.c */

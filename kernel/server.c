@@ -19,23 +19,23 @@
 #define KCOAP_MAX_FILTERS	4
 
 int kcoap_send_answer(struct kcoap_endpoint *ep, const struct kcoap_peer *peer,
-		      struct kcoap_answer *a)
+		      const struct coap_msg *req, struct kcoap_reply *r)
 {
 	struct coap_msg_out out = {
-		.code = a->code,
-		.tkl = a->tkl,
-		.token = a->token,
-		.opts = a->opts,
-		.nopts = a->nopts,
-		.payload = a->payload,
-		.payload_len = a->payload_len,
+		.code = r->code,
+		.tkl = req->tkl,
+		.token = req->token,
+		.opts = r->opts,
+		.nopts = r->nopts,
+		.payload = r->payload,
+		.payload_len = r->payload_len,
 	};
 
-	coap_opts_sort(a->opts, a->nopts);
-	if (a->type == COAP_TYPE_CON) {
+	coap_opts_sort(r->opts, r->nopts);
+	if (req->type == COAP_TYPE_CON) {
 		/* piggybacked on the ACK (section 5.2.1) */
 		out.type = COAP_TYPE_ACK;
-		out.mid = a->mid;
+		out.mid = req->mid;
 	} else {
 		/* a NON request gets a NON response with its own MID */
 		out.type = COAP_TYPE_NON;
@@ -339,7 +339,6 @@ static void kcoap_server_request(struct kcoap_endpoint *ep,
 	struct kcoap_reply reply = {};
 	struct kcoap_req_info *ri;
 	struct kcoap_resource *res;
-	struct kcoap_answer a;
 	char *buf = NULL;
 
 	/* a duplicate of a request that went to a daemon (section 4.5) */
@@ -404,18 +403,7 @@ static void kcoap_server_request(struct kcoap_endpoint *ep,
 	}
 	kcoap_ep_stat_inc(ep, REQ_LOCAL);
 send:
-	a = (struct kcoap_answer){
-		.type = req->type,
-		.mid = req->mid,
-		.tkl = req->tkl,
-		.token = req->token,
-		.code = reply.code,
-		.opts = reply.opts,
-		.nopts = reply.nopts,
-		.payload = reply.payload,
-		.payload_len = reply.payload_len,
-	};
-	kcoap_send_answer(ep, peer, &a);
+	kcoap_send_answer(ep, peer, req, &reply);
 	rcu_read_unlock();
 out:
 	kfree(buf);

@@ -426,7 +426,6 @@ static bool kcoap_sock_request(struct kcoap_csock *cs,
 {
 	struct kcoap_endpoint *ep = &cs->ep;
 	struct kcoap_reply reply = {};
-	struct kcoap_answer a;
 
 	/* a retransmission: the same ACK again, nothing for the reader */
 	if (kcoap_request_duplicate(ep, peer, msg))
@@ -437,16 +436,7 @@ static bool kcoap_sock_request(struct kcoap_csock *cs,
 				 &reply))
 		return true;
 	/* refused (counted by request.c): 5.03 */
-	a = (struct kcoap_answer){
-		.type = msg->type,
-		.mid = msg->mid,
-		.tkl = msg->tkl,
-		.token = msg->token,
-		.code = reply.code,
-		.opts = reply.opts,
-		.nopts = reply.nopts,
-	};
-	kcoap_send_answer(ep, peer, &a);
+	kcoap_send_answer(ep, peer, msg, &reply);
 	return false;
 }
 
