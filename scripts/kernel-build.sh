@@ -14,7 +14,8 @@ srcstamp="$pkgver $(cat "$patches"/*.patch | sha256sum | cut -c1-16)"
 
 # unpack_source: unpack the tree anew (and drop the caller's objects) unless
 # its stamp is current.  The patches fix UML 6.1 on today's hosts (each says
-# why) and touch only arch/um, so other architectures build from the same
+# why) and change only what UML builds (arch/um, and arch/x86 code UML
+# shares only under CONFIG_UML), so other architectures build from the same
 # tree.
 unpack_source() {
 	[ -f "$src/.kcoap-src" ] && [ "$(cat "$src/.kcoap-src")" = "$srcstamp" ] && return 0
