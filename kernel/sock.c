@@ -877,9 +877,8 @@ static void kcoap_csock_free_rcu(struct rcu_head *head)
 static void kcoap_sock_destroy(struct sock *sk)
 {
 	struct kcoap_csock *cs = kcoap_csock_owned(sk);
-	struct kcoap_cx *cx, *tmp;
+	struct kcoap_cx *cx;
 	struct kcoap_net *kn;
-	LIST_HEAD(open);
 
 	if (cs) {
 		kn = cs->ep.kn;
@@ -891,15 +890,22 @@ static void kcoap_sock_destroy(struct sock *sk)
 		 * is whole (sock_release frees it once we return).
 		 */
 		synchronize_net();
+		/*
+		 * Whoever takes a request off cs->cx under the lock owns the
+		 * list's reference (its ops do the same): one at a time, so
+		 * an ACK or timeout racing with us finds it closed.  Nothing
+		 * is added once closing is set.
+		 */
 		spin_lock_bh(&cs->lock);
 		cs->closing = true;
-		list_splice_init(&cs->cx, &open);
-		cs->ncx = 0;
-		spin_unlock_bh(&cs->lock);
-		list_for_each_entry_safe(cx, tmp, &open, node) {
-			list_del_init(&cx->node);
+		while ((cx = list_first_entry_or_null(&cs->cx, struct kcoap_cx,
+						      node))) {
+			kcoap_cx_close(cs, cx);
+			spin_unlock_bh(&cs->lock);
 			kcoap_cx_end(cx, true);
+			spin_lock_bh(&cs->lock);
 		}
+		spin_unlock_bh(&cs->lock);
 		/* the requests it served: no more, and none left open */
 		mutex_lock(&kn->lock);
 		kcoap_requests_mark_dead(kn, &cs->app);
